@@ -1,0 +1,69 @@
+// graceinit's entry: parse and validate options -> supervise the child -> exit with its code.
+import './early-signals.js'; // first: listeners for every signal before anything else loads
+import { parseCli, UsageError } from './cli.js';
+import { EXIT_USAGE } from './exit-code.js';
+import { Logger } from './log.js';
+import { loadNative } from './native/index.js';
+import { validateOptions, type Options } from './options.js';
+import { buildPlan } from './plan.js';
+import { Reaper } from './reaper.js';
+import { Supervisor } from './supervisor.js';
+
+/** graceinit's own failure (an uncaught error): distinct from any code the app is likely to use. */
+export const EXIT_INTERNAL = 70;
+
+export function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`graceinit: ${message}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+export function configure(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
+  try {
+    const cli = parseCli(argv, env, version());
+    if (cli.kind === 'exit') {
+      process.stdout.write(cli.output);
+      process.exit(cli.code);
+    }
+    return validateOptions(cli.raw);
+  } catch (err) {
+    if (err instanceof UsageError) usageError(err.message);
+    throw err;
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const options = configure(argv, process.env);
+  const log = new Logger(options.logLevel, options.logFormat);
+  for (const warning of buildPlan(options).warnings) log.warn('plan-overrun', warning);
+
+  const native = loadNative();
+  const reaper = new Reaper(native.api);
+  if (!native.api) {
+    log.warn('no-reaper', `the native addon is not available, orphans will not be reaped: ${native.detail}`);
+  } else if (process.pid !== 1) {
+    // Not PID 1 (a local run, or docker run without --init): become the reaper of our descendants.
+    reaper.becomeSubreaper();
+  }
+
+  const supervisor = new Supervisor({ options, log, reaper, env: process.env });
+  process.on('uncaughtException', (err) => {
+    log.error('internal-error', `graceinit failed: ${err.stack ?? err.message}; killing the child's process group`);
+    supervisor.killEverything();
+    process.exit(EXIT_INTERNAL);
+  });
+  injectTestFault(process.env.GRACEINIT_TEST_FAULT);
+  const code = await supervisor.start();
+  process.exit(code);
+}
+
+/** Test-only fault switch (documented in the README): inert unless GRACEINIT_TEST_FAULT is set. */
+function injectTestFault(fault: string | undefined): void {
+  if (fault === 'throw-after-start') {
+    setTimeout(() => { throw new Error('injected fault (GRACEINIT_TEST_FAULT=throw-after-start)'); }, 300);
+  }
+}
