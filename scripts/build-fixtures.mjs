@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Compiles the C test fixtures (test/fixtures/*.c) into dist/fixtures/. cc comes with the machine
+// (node-gyp needs it for the addon too).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'test', 'fixtures');
+const out = join(root, 'dist', 'fixtures');
+mkdirSync(out, { recursive: true });
+for (const file of readdirSync(src).filter((f) => f.endsWith('.c'))) {
+  const target = join(out, file.slice(0, -2));
+  if (existsSync(target) && statSync(target).mtimeMs >= statSync(join(src, file)).mtimeMs) continue;
+  execFileSync('cc', ['-O2', '-Wall', '-o', target, join(src, file)], { stdio: 'inherit' });
+}
