@@ -96,6 +96,18 @@ describe('configuration', () => {
     assert.match(run.stderr, /warn: the shutdown does not fit the grace period: pre-stops 1x10s = 10s \+ delay 15s \+ timeout 10s = 35s, 5s more than --grace-period 30s/);
   });
 
+  pid1Test('--log-level warn hides info lines; debug shows each signal received', async (t) => {
+    const quiet = startInit(t, ['--log-level', 'warn', '--', 'sh', '-c', 'exit 0']);
+    assert.equal((await quiet.exited).code, 0);
+    assert.equal(quiet.stderr, '', 'no info lines at --log-level warn');
+    const verbose = startInit(t, ['--log-level', 'debug', '--', fixture('sigcatch'), 'exit:15:0']);
+    await verbose.waitStdout(/^ready/m);
+    await verbose.signal('SIGHUP');
+    await verbose.waitStderr(/received SIGHUP: forward/);
+    await verbose.signal('SIGTERM');
+    assert.equal((await verbose.exited).code, 0);
+  });
+
   pid1Test('--version and --help exit 0 without starting anything', async (t) => {
     const version = startInit(t, ['--version']);
     assert.equal((await version.exited).code, 0);
