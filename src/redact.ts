@@ -1,8 +1,10 @@
 // Secrets never reach a log line. Pure: known secret values plus patterns that look like credentials.
 
-const SECRET_PARAMS = /([?&;](?:access_?token|accessToken|token|password|passwd|pwd|secret|api_?key|apikey|auth|sig|signature)=)[^&#\s"']*/gi;
+const SECRET_PARAMS = /((?:^|[?&;\s])(?:access_?token|accessToken|token|password|passwd|pwd|secret|api_?key|apikey|auth|sig|signature)=)[^&#\s"']*/gi;
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"']*:)[^\s@/"']*@/gi;
 const AUTH_HEADER = /\b((?:proxy-)?authorization\s*:\s*)(?:[^\s"',]+\s+)?[^\s"',]+/gi;
+// Registry tokens travel in headers of their own: X-Consul-Token, X-Nacos-Token, X-API-Key, API-Key.
+const TOKEN_HEADER = /\b((?:x-[a-z0-9-]*(?:token|key|secret)|api-?key)\s*:\s*)[^\s"',]+/gi;
 const BEARER = /\b(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 const JSON_SECRET = /("(?:accessToken|access_token|token|password|secret)"\s*:\s*")[^"]*/gi;
 
@@ -18,6 +20,7 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
     .replace(URL_USERINFO, `$1${MASK}@`)
     .replace(SECRET_PARAMS, `$1${MASK}`)
     .replace(AUTH_HEADER, `$1${MASK}`)
+    .replace(TOKEN_HEADER, `$1${MASK}`)
     .replace(BEARER, `$1${MASK}`)
     .replace(JSON_SECRET, `$1${MASK}`);
 }
