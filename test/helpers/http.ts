@@ -20,7 +20,7 @@ export function request(url: string, options: { method?: string; timeoutMs?: num
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${options.timeoutMs ?? 3000}ms`)));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(new Error(`${options.method ?? 'GET'} ${url}: ${err.message}`), { code: err.code })));
     req.end(options.body);
   });
 }
