@@ -115,7 +115,7 @@ export async function withTries(ctx: TriesContext): Promise<TriesResult> {
     let verdict: Verdict;
     let answer: HttpAnswer | undefined;
     try {
-      answer = await send(call, Math.max(1, Math.floor(left / (MAX_TRIES - attempt + 1))), ctx.signal);
+      answer = await send(call, tryBudget(left, attempt), ctx.signal);
       verdict = ctx.verdict(answer);
     } catch (err) {
       if (ctx.signal.aborted) return { ok: false, why: 'cut', tries: attempt, timedOut: false };
@@ -127,10 +127,19 @@ export async function withTries(ctx: TriesContext): Promise<TriesResult> {
     const again = verdict.retry && attempt < MAX_TRIES && ctx.deadline - performance.now() > pause;
     ctx.log.warn('pre-stop-http-try', `${ctx.label} try ${attempt}/${MAX_TRIES}: ${call.method} ${call.url} ${why}` +
       (again ? `; trying again in ${pause}ms` : ''), { attempt });
-    if (!again) return { ok: false, why, tries: attempt, timedOut: verdict.retry && attempt < MAX_TRIES };
+    // Out of time: the pauses are spent, or the last try had only what was left.
+    if (!again) return { ok: false, why, tries: attempt, timedOut: verdict.retry && ctx.deadline - performance.now() <= pause + 20 };
     await sleep(pause, ctx.signal);
   }
   return { ok: false, why, tries: MAX_TRIES, timedOut: false };
+}
+
+/** Try n's share of the time left: an equal part of what the remaining pauses leave over. */
+export function tryBudget(leftMs: number, attempt: number): number {
+  const triesLeft = MAX_TRIES - attempt + 1;
+  const pauses = BACKOFF_MS.slice(attempt - 1, MAX_TRIES - 1).reduce((a, b) => a + b, 0);
+  const share = leftMs > pauses * 2 ? (leftMs - pauses) / triesLeft : leftMs / triesLeft;
+  return Math.max(1, Math.floor(share));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -26,6 +26,17 @@ describe('redact', () => {
     assert.equal(redact('an abc', ['abc']), 'an abc');
   });
 
+  it('keeps a JSON log line valid JSON while masking inside it', () => {
+    const token = 'eyJhbGciOi.x-y_z';
+    const line = JSON.stringify({ msg: `login answered 500: "{"accessToken":"${token}"}" for PUT /x?ip=1&accessToken=${token}`,
+      pw: 'say "p\\w0rd!"' });
+    const masked = redact(line, ['p\\w0rd!']);
+    const parsed = JSON.parse(masked) as { msg: string; pw: string };
+    assert.equal(parsed.msg, 'login answered 500: "{"accessToken":"***"}" for PUT /x?ip=1&accessToken=***');
+    assert.equal(parsed.pw, 'say "***"');
+    assert.ok(!masked.includes(token));
+  });
+
   it('leaves ordinary text alone', () => {
     const line = 'pre-stop 1/1 PUT http://consul:8500/v1/agent/service/maintenance/web?enable=true answered 200';
     assert.equal(redact(line), line);
