@@ -3,13 +3,13 @@
 import { UsageError, type RawOptions, type RawValue } from './cli.js';
 import { DurationError, parseDuration } from './duration.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
-import { preStopSteps, validateReadiness, type ReadinessOptions } from './readiness-options.js';
+import { preStopSteps, validateReadiness, type PreStopStep, type ReadinessOptions } from './readiness-options.js';
 import { parseSignal, type RewriteTable } from './signals.js';
 
-export type { PreStopCommand, PreStopHttp, PreStopNacos, PreStopStep } from './readiness-options.js';
-import type { PreStopStep } from './readiness-options.js';
-
 export type ForwardTo = 'group' | 'child';
+
+// The pre-stop kinds (command, http, nacos) live with the options that make them.
+export type { PreStopCommand, PreStopHttp, PreStopNacos, PreStopStep } from './readiness-options.js';
 
 export interface Options extends ReadinessOptions {
   command: string[];
