@@ -1,11 +1,17 @@
 // graceinit's entry: parse and validate options -> supervise the child -> exit with its code.
 import './early-signals.js'; // first: listeners for every signal before anything else loads
+import { hostname, networkInterfaces } from 'node:os';
+import { appReadyCheck } from './app-ready.js';
 import { parseCli, UsageError } from './cli.js';
 import { EXIT_USAGE } from './exit-code.js';
+import { listenErrorText, startHealthServer } from './health.js';
 import { Logger } from './log.js';
 import { loadNative } from './native/index.js';
 import { validateOptions, type Options } from './options.js';
 import { buildPlan } from './plan.js';
+import { podEnv, podVariables } from './pod.js';
+import { resolvePreStops, secretValues } from './prestop/resolve.js';
+import { printPlanText } from './print-plan.js';
 import { Reaper } from './reaper.js';
 import { Supervisor } from './supervisor.js';
 
@@ -36,9 +42,26 @@ export function configure(argv: readonly string[], env: NodeJS.ProcessEnv): Opti
   }
 }
 
+/** A start-up step whose UsageError means exit 2, nothing started. */
+function startupStep<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof UsageError) usageError(err.message);
+    throw err;
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
-  const options = configure(argv, process.env);
+  const configured = configure(argv, process.env);
+  const pod = podVariables(process.env, networkInterfaces(), hostname());
+  if (configured.printPlan) {
+    process.stdout.write(printPlanText(configured, process.env, pod));
+    process.exit(0);
+  }
+  const options = { ...configured, preStops: startupStep(() => resolvePreStops(configured.preStops, process.env, pod)) };
   const log = new Logger(options.logLevel, options.logFormat);
+  for (const secret of secretValues(options.preStops)) log.addSecret(secret);
   for (const warning of buildPlan(options).warnings) log.warn('plan-overrun', warning);
 
   const native = loadNative();
@@ -50,12 +73,21 @@ export async function main(argv: readonly string[]): Promise<void> {
     reaper.becomeSubreaper();
   }
 
-  const supervisor = new Supervisor({ options, log, reaper, env: process.env });
+  // Pre-stop commands see the pod variables; the app's environment stays what it was given.
+  const supervisor = new Supervisor({ options, log, reaper, env: { ...process.env, ...podEnv(pod) } });
   process.on('uncaughtException', (err) => {
     log.error('internal-error', `graceinit failed: ${err.stack ?? err.message}; killing the child's process group`);
     supervisor.killEverything();
     process.exit(EXIT_INTERNAL);
   });
+  if (options.health) {
+    // Listening first: a port that is taken is a start-up error, with nothing started.
+    const where = options.health;
+    await startHealthServer(where, supervisor, appReadyCheck(options), log).catch((err: NodeJS.ErrnoException) => {
+      log.error('health-listen-failed', listenErrorText(err, where));
+      process.exit(EXIT_USAGE);
+    });
+  }
   injectTestFault(process.env.GRACEINIT_TEST_FAULT);
   const code = await supervisor.start();
   process.exit(code);

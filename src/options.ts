@@ -3,17 +3,15 @@
 import { UsageError, type RawOptions, type RawValue } from './cli.js';
 import { DurationError, parseDuration } from './duration.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
+import { preStopSteps, validateReadiness, type PreStopStep, type ReadinessOptions } from './readiness-options.js';
 import { parseSignal, type RewriteTable } from './signals.js';
 
 export type ForwardTo = 'group' | 'child';
 
-export interface PreStopCommand {
-  kind: 'command';
-  command: string;
-}
-export type PreStopStep = PreStopCommand;
+// The pre-stop kinds (command, http, nacos) live with the options that make them.
+export type { PreStopCommand, PreStopHttp, PreStopNacos, PreStopStep } from './readiness-options.js';
 
-export interface Options {
+export interface Options extends ReadinessOptions {
   command: string[];
   preStops: PreStopStep[];
   preStopTimeoutMs: number;
@@ -38,7 +36,9 @@ export const DEFAULTS = {
 
 export function validateOptions(raw: RawOptions): Options {
   const v = raw.values;
-  if (raw.command.length === 0) throw new UsageError('missing command: graceinit [options] [--] <command> [args...]');
+  const readiness = validateReadiness(raw);
+  // --print-plan starts nothing, so it needs no command.
+  if (raw.command.length === 0 && !readiness.printPlan) throw new UsageError('missing command: graceinit [options] [--] <command> [args...]');
   if (raw.command[0] === '') throw new UsageError('empty command name');
 
   const gracePeriodMs = duration(v.get('gracePeriod')) ?? DEFAULTS.gracePeriodMs;
@@ -46,7 +46,7 @@ export function validateOptions(raw: RawOptions): Options {
 
   return {
     command: raw.command,
-    preStops: list(v.get('preStop')).map((command) => ({ kind: 'command', command })),
+    preStops: preStopSteps(raw),
     preStopTimeoutMs: duration(v.get('preStopTimeout')) ?? DEFAULTS.preStopTimeoutMs,
     delayMs: duration(v.get('delay')) ?? DEFAULTS.delayMs,
     stopSignal: signal(v.get('stopSignal')) ?? DEFAULTS.stopSignal,
@@ -58,6 +58,7 @@ export function validateOptions(raw: RawOptions): Options {
     exitCodeMap: pairs(v.get('exitCodeMap'), 'FROM:TO with exit codes 0-255, e.g. 143:0', exitCode),
     logLevel: oneOf(v.get('logLevel'), LOG_LEVELS) ?? 'info',
     logFormat: oneOf(v.get('logFormat'), LOG_FORMATS) ?? 'text',
+    ...readiness,
   };
 }
 

@@ -1,7 +1,9 @@
 // Options -> the shutdown plan: what happens when, in the worst case, against the grace period.
 // Used for the start-up warning, by the state machine for the kill timeout, and by --print-plan. Pure.
 import { formatDuration } from './duration.js';
+import { describeTarget } from './nacos.js';
 import type { Options, PreStopStep } from './options.js';
+import { MAX_TRIES } from './prestop/http.js';
 import { signalName } from './signals.js';
 
 /** graceinit kills before the kubelet does, so the kill is graceinit's and gets logged. */
@@ -16,6 +18,8 @@ export interface PlanEntry {
 }
 
 export interface ShutdownPlan {
+  /** What holds before any SIGTERM (the health endpoint). */
+  preamble: string[];
   entries: PlanEntry[];
   /** Worst-case time of the SIGKILL to the child's group. */
   killAtMs: number;
@@ -32,13 +36,33 @@ export function killTimeoutMs(options: Pick<Options, 'timeoutMs' | 'gracePeriodM
 }
 
 export function describePreStop(step: PreStopStep): string {
-  return step.command;
+  switch (step.kind) {
+    case 'command':
+      return step.command;
+    case 'http':
+      return `${step.method} ${step.url}${step.expect !== undefined ? ` expecting "${step.expect}"` : ''}, up to ${MAX_TRIES} tries`;
+    case 'nacos':
+      return step.target
+        ? `Nacos: disable ${describeTarget(step.target)}`
+        : 'Nacos: disable this instance (PUT /nacos/v1/ns/instance?...&enabled=false, from NACOS_* variables)';
+  }
+}
+
+function describeHealth(options: Options): string[] {
+  if (!options.health) return [];
+  const { host, port } = options.health;
+  const app = [options.readyUrl && `${options.readyUrl} answers 2xx`, options.readyTcp && `${options.readyTcp.host}:${options.readyTcp.port} accepts connections`]
+    .filter(Boolean);
+  return [`health endpoint http://${host.includes(':') ? `[${host}]` : host}:${port}: /livez 200 while the child runs; ` +
+    `/readyz 200 while the child runs${app.length ? `, ${app.join(' and ')}` : ''} and no SIGTERM has come`];
 }
 
 export function buildPlan(options: Options): ShutdownPlan {
   const entries: PlanEntry[] = [];
   let at = 0;
-  entries.push({ atMs: 0, phase: 'terminating', what: 'SIGTERM received: readiness fails from now on' });
+  entries.push({ atMs: 0, phase: 'terminating', what: options.health
+    ? 'SIGTERM received: /readyz answers 503 from now on'
+    : 'SIGTERM received: readiness fails from now on' });
   options.preStops.forEach((step, i) => {
     entries.push({ atMs: at, phase: 'terminating',
       what: `pre-stop ${i + 1}/${options.preStops.length}: ${describePreStop(step)} (at most ${formatDuration(options.preStopTimeoutMs)})` });
@@ -68,7 +92,7 @@ export function buildPlan(options: Options): ShutdownPlan {
       `${formatDuration(overrunMs)} more than --grace-period ${formatDuration(options.gracePeriodMs)}; ` +
       'the kubelet may SIGKILL everything before graceinit is done');
   }
-  return { entries, killAtMs: at, gracePeriodMs: options.gracePeriodMs, overrunMs, warnings };
+  return { preamble: describeHealth(options), entries, killAtMs: at, gracePeriodMs: options.gracePeriodMs, overrunMs, warnings };
 }
 
 export function renderPlan(plan: ShutdownPlan): string {
@@ -77,5 +101,6 @@ export function renderPlan(plan: ShutdownPlan): string {
   const verdict = plan.overrunMs > 0
     ? `does NOT fit: worst case ${formatDuration(plan.killAtMs)} exceeds the grace period by ${formatDuration(plan.overrunMs)}`
     : `fits: worst case ${formatDuration(plan.killAtMs)} within the grace period of ${formatDuration(plan.gracePeriodMs)}`;
-  return ['shutdown plan (worst case, from the first SIGTERM):', ...lines, verdict, ''].join('\n');
+  return [...plan.preamble, 'shutdown plan (worst case, from the first SIGTERM):', ...lines, verdict,
+    `Kubernetes: terminationGracePeriodSeconds: ${Math.ceil(plan.gracePeriodMs / 1000)} (--grace-period)`, ''].join('\n');
 }

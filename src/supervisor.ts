@@ -8,6 +8,8 @@ import type { Logger } from './log.js';
 import type { Options } from './options.js';
 import { describePreStop } from './plan.js';
 import { runCommandPreStop } from './prestop/command.js';
+import { runHttpPreStop } from './prestop/http.js';
+import { runNacosPreStop } from './prestop/nacos.js';
 import { signalGroup, signalProcess } from './process-group.js';
 import type { Reaper } from './reaper.js';
 import { ShutdownMachine, reactionTo, type Phase, type PreStopRun } from './shutdown.js';
@@ -60,6 +62,11 @@ export class Supervisor {
   /** True from the first SIGTERM on (readiness hangs on this). */
   get terminating(): boolean {
     return this.machine.terminating;
+  }
+
+  /** True from the child's start until its exit (liveness hangs on this). */
+  childRunning(): boolean {
+    return this.started && this.machine.phase !== 'exited';
   }
 
   /** Starts the child unless a TERM or INT has already arrived. */
@@ -136,14 +143,17 @@ export class Supervisor {
   private runPreStop(index: number): PreStopRun {
     const { options, log, reaper, env } = this.deps;
     const step = options.preStops[index]!;
-    return runCommandPreStop({
-      label: `pre-stop ${index + 1}/${options.preStops.length}`,
-      command: describePreStop(step),
-      timeoutMs: options.preStopTimeoutMs,
-      env,
-      log,
-      reaper,
-    });
+    const label = `pre-stop ${index + 1}/${options.preStops.length}`;
+    const timeoutMs = options.preStopTimeoutMs;
+    switch (step.kind) {
+      case 'command':
+        return runCommandPreStop({ label, command: describePreStop(step), timeoutMs, env, log, reaper });
+      case 'http':
+        return runHttpPreStop({ label, step, timeoutMs, log });
+      case 'nacos':
+        // resolvePreStops read the target at start-up; without it graceinit would not have started.
+        return runNacosPreStop({ label, target: step.target!, timeoutMs, log });
+    }
   }
 
   private logPhase(phase: Phase, detail?: string): void {
