@@ -10,7 +10,7 @@ describe('redact', () => {
     assert.equal(redact('/v1/ns/instance?ip=1.2.3.4&accessToken=abc.def&x=1'), '/v1/ns/instance?ip=1.2.3.4&accessToken=***&x=1');
     assert.equal(redact('?password=hunter2&user=a'), '?password=***&user=a');
     assert.equal(redact('Authorization: Basic dXNlcjpwYXNz'), 'Authorization: ***');
-    assert.equal(redact('X-Consul-Token: abc Bearer eyJhbGciOi'), 'X-Consul-Token: abc Bearer ***');
+    assert.equal(redact('X-Consul-Token: abc Bearer eyJhbGciOi'), 'X-Consul-Token: *** Bearer ***');
     assert.equal(redact('{"accessToken":"eyJ0","tokenTtl":18000}'), '{"accessToken":"***","tokenTtl":18000}');
   });
   test('known secret values anywhere', () => {

@@ -91,11 +91,11 @@ describe('options', () => {
     const fromEnv = options(['app'], env);
     assert.equal(fromEnv.delayMs, 2000);
     assert.equal(fromEnv.stopSignal, 3);
-    assert.deepEqual(fromEnv.preStops.map((s) => s.command), ['a', 'b']);
+    assert.deepEqual(fromEnv.preStops.map((s) => s.kind === 'command' && s.command), ['a', 'b']);
     assert.equal(fromEnv.rewrite.get(10), 0);
     const withFlags = options(['--delay', '3', '--pre-stop', 'c', 'app'], env);
     assert.equal(withFlags.delayMs, 3000);
-    assert.deepEqual(withFlags.preStops.map((s) => s.command), ['c']);
+    assert.deepEqual(withFlags.preStops.map((s) => s.kind === 'command' && s.command), ['c']);
   });
   test('errors name the flag or the variable', () => {
     assert.throws(() => options(['--delay', 'x', 'app']), (e: Error) => e instanceof UsageError && /^--delay: /.test(e.message));

@@ -10,7 +10,7 @@ function opts(over: Partial<Options> = {}): Options {
   return {
     command: ['app'], preStops: [], preStopTimeoutMs: 10_000, delayMs: 0, stopSignal: 15, timeoutMs: undefined,
     gracePeriodMs: 30_000, forwardTo: 'group', rewrite: new Map(), exitCodeMap: new Map(), logLevel: 'info',
-    logFormat: 'text', ...over,
+    logFormat: 'text', health: undefined, readyUrl: undefined, readyTcp: undefined, printPlan: false, ...over,
   };
 }
 
