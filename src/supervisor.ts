@@ -96,7 +96,8 @@ export class Supervisor {
       } else {
         this.execPending = true;
         void execReport.then((report) => {
-          this.execPending = false;
+          // A failed exec stays "starting": graceinit exits on it without the child ever running.
+          this.execPending = report.execErrno !== undefined;
           for (const problem of report.setup) {
             if (problem.step === 'background') this.deps.log.info('terminal-background', describeSetupProblem(problem));
             else this.deps.log.warn('terminal-setup', describeSetupProblem(problem), { step: problem.step });
