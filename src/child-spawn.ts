@@ -25,6 +25,8 @@ export interface SpawnChildOptions {
   terminal: boolean;
   /** Looked up only when `terminal` is set. */
   findHelper: () => ExecHelperLookup;
+  /** Runs just before the helper makes graceinit a background process of its terminal. */
+  beforeBackground?: () => void;
 }
 
 export function spawnChild(command: readonly string[], options: SpawnChildOptions): SpawnedChild {
@@ -34,6 +36,7 @@ export function spawnChild(command: readonly string[], options: SpawnChildOption
   if (!helper.path) {
     return { child: spawn(file!, args, { stdio: 'inherit', detached: true }), noHelper: helper.detail };
   }
+  options.beforeBackground?.();
   // Not detached: the helper starts in graceinit's session, whose controlling terminal this is.
   const child = spawn(helper.path, [String(REPORT_FD), file!, ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],

@@ -50,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     reaper.becomeSubreaper();
   }
 
-  const supervisor = new Supervisor({ options, log, reaper, env: process.env });
+  const supervisor = new Supervisor({ options, log, reaper, env: process.env, native: native.api });
   process.on('uncaughtException', (err) => {
     log.error('internal-error', `graceinit failed: ${err.stack ?? err.message}; killing the child's process group`);
     supervisor.killEverything();

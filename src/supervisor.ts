@@ -9,7 +9,7 @@ import { attachSignals } from './early-signals.js';
 import { describeSetupProblem, errnoCode, startFailure, type ExecReport } from './exec-report.js';
 import { exitCodeFor, type ChildStatus } from './exit-code.js';
 import type { Logger } from './log.js';
-import { findExecHelper } from './native/index.js';
+import { findExecHelper, type NativeApi } from './native/index.js';
 import type { Options } from './options.js';
 import { describePreStop } from './plan.js';
 import { runCommandPreStop } from './prestop/command.js';
@@ -19,6 +19,7 @@ import { ShutdownMachine, reactionTo, type Phase, type PreStopRun } from './shut
 import { applyRewrite, signalName, signalNumber } from './signals.js';
 
 const SIGCHLD = signalNumber('SIGCHLD');
+const SIGTTOU = signalNumber('SIGTTOU');
 
 export interface SupervisorDeps {
   options: Options;
@@ -26,6 +27,8 @@ export interface SupervisorDeps {
   reaper: Reaper;
   /** Environment for pre-stop commands. */
   env: NodeJS.ProcessEnv;
+  /** The addon, when loaded (for the terminal: see blockTerminalWrites). */
+  native?: NativeApi;
 }
 
 export class Supervisor {
@@ -75,6 +78,7 @@ export class Supervisor {
     const { child, execReport, noHelper } = spawnChild(this.deps.options.command, {
       terminal: isatty(0),
       findHelper: () => findExecHelper(),
+      beforeBackground: () => this.blockTerminalWrites(),
     });
     if (noHelper) {
       this.deps.log.warn('no-exec-helper', `stdin is a terminal but the exec helper cannot be used (${noHelper}): ` +
@@ -110,6 +114,19 @@ export class Supervisor {
   }
 
   private execPending = false;
+
+  /**
+   * Once the child has the terminal's foreground, graceinit writes its lines from the background. With
+   * `stty tostop` each such write would raise SIGTTOU at graceinit (which forwards it and logs that,
+   * which writes again: an endless storm; or, as PID 1, the write fails with EIO). A SIGTTOU blocked
+   * in the writing thread counts as ignored for its terminal writes; Node's other threads still take a
+   * SIGTTOU sent to graceinit, so it is still forwarded.
+   */
+  private blockTerminalWrites(): void {
+    const native = this.deps.native;
+    if (native?.blockSignalInThread) native.blockSignalInThread(SIGTTOU);
+    else this.deps.log.debug('tostop-unguarded', 'the addon cannot block SIGTTOU: with stty tostop graceinit\'s lines may be lost');
+  }
 
   private logStarted(pid: number, terminal: boolean): void {
     this.deps.log.info('child-start', `started ${this.deps.options.command.join(' ')} (pid ${pid}, ` +

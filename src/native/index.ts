@@ -9,6 +9,9 @@ export interface NativeApi {
   setChildSubreaper(): boolean;
   isChildSubreaper(): boolean;
   reapOrphans(ours: Int32Array): number;
+  /** Blocks the signal in the calling thread only (see graceinit_native.c). Optional: an addon built
+   * before it existed may be loaded from prebuilds/. */
+  blockSignalInThread?(signal: number): boolean;
 }
 
 export interface NativeLoad {

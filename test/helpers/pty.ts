@@ -78,12 +78,19 @@ export class PtyRun {
   private status = '';
   private waiters: Array<() => void> = [];
 
-  constructor(args: string[], options: { mode?: TerminalMode; echo?: boolean; env?: NodeJS.ProcessEnv } = {}) {
-    const mode = options.mode ?? 'leader';
-    const ns = namespaceMode();
-    if (ns.kind === 'none') throw new Error(ns.reason);
+  /**
+   * `args` are graceinit's, run as PID 1 (see TerminalMode); or `command` runs as it is, on a terminal
+   * that is its controlling terminal (a shell, say, that starts graceinit itself).
+   */
+  constructor(args: string[], options: { mode?: TerminalMode; echo?: boolean; env?: NodeJS.ProcessEnv; command?: string[] } = {}) {
+    const mode = options.command ? 'member' : options.mode ?? 'leader';
     const driverArgs = [DRIVER, ...(mode === 'member' ? [] : ['--no-ctty']), ...(options.echo === false ? ['--no-echo'] : []), '--'];
-    const init = [...ns.prefix, ...(mode === 'leader' ? ['setsid', '-c'] : []), ...initCommand(), ...args];
+    let init = options.command;
+    if (!init) {
+      const ns = namespaceMode();
+      if (ns.kind === 'none') throw new Error(ns.reason);
+      init = [...ns.prefix, ...(mode === 'leader' ? ['setsid', '-c'] : []), ...initCommand(), ...args];
+    }
     this.proc = spawn('python3', [...driverArgs, ...init], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: options.env ?? { ...process.env, TERM: 'dumb' },

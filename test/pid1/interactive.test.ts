@@ -2,9 +2,9 @@
 // terminal: job control in a shell, Ctrl-C and Ctrl-Z from the keyboard, window-size changes, typed
 // input; graceinit stays in the background and still forwards, stops and kills as without a terminal.
 import assert from 'node:assert/strict';
-import { describe } from 'node:test';
+import test, { describe } from 'node:test';
 import { join } from 'node:path';
-import { ROOT, fixture, pid1Test } from '../helpers/ns.js';
+import { ROOT, fixture, initCommand, pid1Test } from '../helpers/ns.js';
 import { procStat, startOnTerminal, type PtyRun, type TerminalMode } from '../helpers/pty.js';
 
 // A prompt that typed text never contains (an inherited PS1 does not survive non-interactive shells).
@@ -125,6 +125,8 @@ describe('interactive use: graceinit as PID 1 on a terminal', () => {
 
       process.kill(init.pid, 'SIGHUP');
       await run.waitScreen(/^sig 1 /m);
+      process.kill(init.pid, 'SIGTTOU'); // sent to graceinit, not raised by its writes: still forwarded
+      await run.waitScreen(/^sig 22 /m);
       const termAt = performance.now();
       process.kill(init.pid, 'SIGTERM'); // ignored by the child: SIGKILL to its group 0.5 s later
       assert.deepEqual(await run.exited, { code: 137 });
@@ -160,4 +162,24 @@ describe('interactive use: graceinit as PID 1 on a terminal', () => {
     await atPrompt(run, 'exit 4', at);
     assert.deepEqual(await run.exited, { code: 4 });
   });
+
+  pid1Test('with stty tostop, graceinit\'s lines still reach the terminal from the background', async (t) => {
+    // As PID 1 graceinit's group is orphaned: a background write under tostop would fail with EIO.
+    const run = startOnTerminal(t, ['--', 'sh', '-c', 'stty tostop; sleep 0.2; exit 5'], { env: env() });
+    assert.deepEqual(await run.exited, { code: 5 });
+    assert.match(run.screen, /child exited with code 5; graceinit exits with 5/);
+  });
+});
+
+test('with stty tostop, graceinit started from an interactive shell neither storms nor hangs', { timeout: 30_000 }, async (t) => {
+  // Here graceinit's group is not orphaned: each background write would raise SIGTTOU at graceinit,
+  // which forwards and logs it, which writes again.
+  const run = startOnTerminal(t, [], { command: ['env', 'PS1=PROMPT> ', 'bash', '--norc', '--noprofile'], env: env() });
+  const graceinit = [...initCommand(), '--log-level', 'debug', '--', 'sh', '-c', 'sleep 0.2; exit 5'].map((a) => `'${a}'`).join(' ');
+  const at = await atPrompt(run, `stty tostop; ${graceinit}; echo "status""=$?"`, 0);
+  await run.waitScreen(/status=5/, at, 10_000);
+  assert.match(run.screen, /child exited with code 5; graceinit exits with 5/);
+  assert.doesNotMatch(run.screen, /received SIGTTOU/);
+  await atPrompt(run, 'exit 0', at);
+  assert.deepEqual(await run.exited, { code: 0 });
 });
