@@ -1,5 +1,6 @@
 // What the exec helper (graceinit-exec) reports, and how a failed start reads to the user: one line and
 // 127/126 whichever way the child was started (spawned by Node, or exec'd by the helper). Pure.
+import { constants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from './exit-code.js';
 
@@ -30,16 +31,19 @@ export function parseExecReport(text: string): ExecReport {
 }
 
 const ERRORS = getSystemErrorMap(); // -errno -> [code, description], libuv's words
+const CODES = new Map(Object.entries(constants.errno).map(([code, errno]) => [errno, code]));
+// libuv's table (Node 20) lacks the error of a binary built for another CPU architecture.
+const MORE: Readonly<Record<string, string>> = { ENOEXEC: 'exec format error' };
 
 /** "ENOENT" for 2. */
 export function errnoCode(errno: number): string {
-  return ERRORS.get(-errno)?.[0] ?? `errno ${errno}`;
+  return ERRORS.get(-errno)?.[0] ?? CODES.get(errno) ?? `errno ${errno}`;
 }
 
 /** "permission denied" for "EACCES"; the code itself when unknown. */
 export function errnoDescription(code: string): string {
   for (const [name, description] of ERRORS.values()) if (name === code) return description;
-  return code;
+  return MORE[code] ?? code;
 }
 
 /** A command that could not be started: the exit code a shell would give and the one line to log. */
