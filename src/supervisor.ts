@@ -99,15 +99,7 @@ export class Supervisor {
         this.logStarted(child.pid, false);
       } else {
         this.execPending = true;
-        void execReport.then((report) => {
-          // A failed exec stays "starting": graceinit exits on it without the child ever running.
-          this.execPending = report.execErrno !== undefined;
-          for (const problem of report.setup) {
-            if (problem.step === 'background') this.deps.log.info('terminal-background', describeSetupProblem(problem));
-            else this.deps.log.warn('terminal-setup', describeSetupProblem(problem), { step: problem.step });
-          }
-          if (report.execErrno === undefined) this.logStarted(child.pid!, true);
-        });
+        void execReport.then((report) => this.onExecReport(report, child.pid!));
       }
     }
     return this.exitCode;
@@ -128,10 +120,21 @@ export class Supervisor {
     else this.deps.log.debug('tostop-unguarded', 'the addon cannot block SIGTTOU: with stty tostop graceinit\'s lines may be lost');
   }
 
+  /** The helper exec'd the command, or could not; its terminal steps are logged either way. */
+  private onExecReport(report: ExecReport, pid: number): void {
+    // A failed exec stays "starting": graceinit exits on it without the child ever running.
+    this.execPending = report.execErrno !== undefined;
+    for (const problem of report.setup) {
+      if (problem.step === 'background') this.deps.log.info('terminal-background', describeSetupProblem(problem));
+      else this.deps.log.warn('terminal-setup', describeSetupProblem(problem), { step: problem.step });
+    }
+    if (report.execErrno === undefined) this.logStarted(pid, report.setup.length === 0);
+  }
+
   private logStarted(pid: number, terminal: boolean): void {
     this.deps.log.info('child-start', `started ${this.deps.options.command.join(' ')} (pid ${pid}, ` +
       `graceinit is ${process.pid === 1 ? 'PID 1' : `pid ${process.pid}, a child subreaper`})` +
-      (terminal ? ', in the terminal\'s foreground' : ''), { pid, terminal });
+      (terminal ? ', in the terminal\'s foreground' : ''), terminal ? { pid, terminal } : { pid });
   }
 
   private stoppedBeforeStart: number | undefined;
