@@ -74,7 +74,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 
   // Pre-stop commands see the pod variables; the app's environment stays what it was given.
-  const supervisor = new Supervisor({ options, log, reaper, env: { ...process.env, ...podEnv(pod) } });
+  const supervisor = new Supervisor({ options, log, reaper, env: { ...process.env, ...podEnv(pod) }, native: native.api });
   process.on('uncaughtException', (err) => {
     log.error('internal-error', `graceinit failed: ${err.stack ?? err.message}; killing the child's process group`);
     supervisor.killEverything();

@@ -1,10 +1,15 @@
-// Supervises the child: spawns it in a session of its own, reacts to every signal as the phase says
-// (reactionTo), reaps orphans on SIGCHLD, drives the shutdown machine, and settles with the exit code.
+// Supervises the child: spawns it in a process group of its own (child-spawn.ts), reacts to every
+// signal as the phase says (reactionTo), reaps orphans on SIGCHLD, drives the shutdown machine, and
+// settles with the exit code.
 // The only module that touches the child's pid.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { isatty } from 'node:tty';
+import { spawnChild } from './child-spawn.js';
 import { attachSignals } from './early-signals.js';
-import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, exitCodeFor, type ChildStatus } from './exit-code.js';
+import { describeSetupProblem, errnoCode, startFailure, type ExecReport } from './exec-report.js';
+import { exitCodeFor, type ChildStatus } from './exit-code.js';
 import type { Logger } from './log.js';
+import { findExecHelper, type NativeApi } from './native/index.js';
 import type { Options } from './options.js';
 import { describePreStop } from './plan.js';
 import { runCommandPreStop } from './prestop/command.js';
@@ -16,6 +21,7 @@ import { ShutdownMachine, reactionTo, type Phase, type PreStopRun } from './shut
 import { applyRewrite, signalName, signalNumber } from './signals.js';
 
 const SIGCHLD = signalNumber('SIGCHLD');
+const SIGTTOU = signalNumber('SIGTTOU');
 
 export interface SupervisorDeps {
   options: Options;
@@ -23,6 +29,8 @@ export interface SupervisorDeps {
   reaper: Reaper;
   /** Environment for pre-stop commands. */
   env: NodeJS.ProcessEnv;
+  /** The addon, when loaded (for the terminal: see blockTerminalWrites). */
+  native?: NativeApi;
 }
 
 export class Supervisor {
@@ -48,11 +56,12 @@ export class Supervisor {
         clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
         runPreStop: (index) => this.runPreStop(index),
         sendStopSignal: () => this.sendStopSignal(),
-        killGroup: () => signalGroup(this.child?.pid, 'SIGKILL'),
+        killGroup: () => this.signalChildGroup('SIGKILL'),
         entered: (phase, _elapsed, detail) => this.logPhase(phase, detail),
       },
     );
-    log.setContext({ phase: () => this.phase, elapsed: () => this.machine.elapsed() });
+    // Until the exec helper has exec'd the command, lines say "starting" as when Node spawns it.
+    log.setContext({ phase: () => (this.execPending ? 'starting' : this.phase), elapsed: () => this.machine.elapsed() });
   }
 
   get phase(): Phase {
@@ -73,21 +82,66 @@ export class Supervisor {
   start(): Promise<number> {
     attachSignals((signal) => this.onSignal(signal));
     if (this.stoppedBeforeStart !== undefined) return this.exitCode;
-    const [file, ...args] = this.deps.options.command;
-    const child = spawn(file!, args, { stdio: 'inherit', detached: true });
+    const { child, execReport, noHelper } = spawnChild(this.deps.options.command, {
+      terminal: isatty(0),
+      findHelper: () => findExecHelper(),
+      beforeBackground: () => this.blockTerminalWrites(),
+    });
+    if (noHelper) {
+      this.deps.log.warn('no-exec-helper', `stdin is a terminal but the exec helper cannot be used (${noHelper}): ` +
+        'the child gets no controlling terminal, so job control is unavailable (rebuild with npm install)');
+    }
     this.child = child;
     this.deps.reaper.claim(child.pid);
     child.once('error', (err: NodeJS.ErrnoException) => this.onSpawnError(err));
     child.once('exit', (code, signal) => {
       const status: ChildStatus = signal ? { signal: signalNumber(signal) } : { code: code ?? 0 };
-      this.onChildExit(status);
+      // Through the helper, an exit may be its failed exec: the report tells, and settles right after.
+      if (execReport) void execReport.then((report) => this.onHelperExit(status, report));
+      else this.onChildExit(status);
     });
     if (child.pid !== undefined) {
       this.started = true;
-      this.deps.log.info('child-start', `started ${this.deps.options.command.join(' ')} (pid ${child.pid}, ` +
-        `graceinit is ${process.pid === 1 ? 'PID 1' : `pid ${process.pid}, a child subreaper`})`, { pid: child.pid });
+      if (!execReport) {
+        this.logStarted(child.pid, false);
+      } else {
+        this.execPending = true;
+        void execReport.then((report) => this.onExecReport(report, child.pid!));
+      }
     }
     return this.exitCode;
+  }
+
+  private execPending = false;
+
+  /**
+   * Once the child has the terminal's foreground, graceinit writes its lines from the background. With
+   * `stty tostop` each such write would raise SIGTTOU at graceinit (which forwards it and logs that,
+   * which writes again: an endless storm; or, as PID 1, the write fails with EIO). A SIGTTOU blocked
+   * in the writing thread counts as ignored for its terminal writes; Node's other threads still take a
+   * SIGTTOU sent to graceinit, so it is still forwarded.
+   */
+  private blockTerminalWrites(): void {
+    const native = this.deps.native;
+    if (native?.blockSignalInThread) native.blockSignalInThread(SIGTTOU);
+    else this.deps.log.debug('tostop-unguarded', 'the addon cannot block SIGTTOU: with stty tostop graceinit\'s lines may be lost');
+  }
+
+  /** The helper exec'd the command, or could not; its terminal steps are logged either way. */
+  private onExecReport(report: ExecReport, pid: number): void {
+    // A failed exec stays "starting": graceinit exits on it without the child ever running.
+    this.execPending = report.execErrno !== undefined;
+    for (const problem of report.setup) {
+      if (problem.step === 'background') this.deps.log.info('terminal-background', describeSetupProblem(problem));
+      else this.deps.log.warn('terminal-setup', describeSetupProblem(problem), { step: problem.step });
+    }
+    if (report.execErrno === undefined) this.logStarted(pid, report.setup.length === 0);
+  }
+
+  private logStarted(pid: number, terminal: boolean): void {
+    this.deps.log.info('child-start', `started ${this.deps.options.command.join(' ')} (pid ${pid}, ` +
+      `graceinit is ${process.pid === 1 ? 'PID 1' : `pid ${process.pid}, a child subreaper`})` +
+      (terminal ? ', in the terminal\'s foreground' : ''), terminal ? { pid, terminal } : { pid });
   }
 
   private stoppedBeforeStart: number | undefined;
@@ -131,9 +185,17 @@ export class Supervisor {
   }
 
   private deliver(signal: number): void {
-    const pid = this.child?.pid;
-    if (this.deps.options.forwardTo === 'group') signalGroup(pid, signal);
-    else signalProcess(pid, signal);
+    if (this.deps.options.forwardTo === 'group') this.signalChildGroup(signal);
+    else signalProcess(this.child?.pid, signal);
+  }
+
+  /** The child's group is its pid, never graceinit's. That group does not exist yet in the instant
+   * before the exec helper's setpgid (or if it failed): then the child alone, while it is not reaped
+   * (after that its pid may belong to someone else). */
+  private signalChildGroup(signal: number | NodeJS.Signals): void {
+    const child = this.child;
+    if (signalGroup(child?.pid, signal)) return;
+    if (child && child.exitCode === null && child.signalCode === null) signalProcess(child.pid, signal);
   }
 
   private sendStopSignal(): void {
@@ -173,13 +235,25 @@ export class Supervisor {
       this.deps.log.error('child-error', `child process error: ${err.message}`);
       return;
     }
-    const command = this.deps.options.command[0]!;
-    const notFound = err.code === 'ENOENT';
-    this.deps.log.error('child-spawn-failed', notFound
-      ? `command not found: ${command}`
-      : `cannot execute ${command}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`);
+    this.failedToStart(err.code ?? err.message);
+  }
+
+  /** The helper exited: either its exec failed (one line, 127/126, as when Node cannot spawn it) or
+   * this is the command's own exit. */
+  private onHelperExit(status: ChildStatus, report: ExecReport): void {
+    if (report.execErrno === undefined) {
+      this.onChildExit(status);
+      return;
+    }
+    this.machine.childExited();
+    this.failedToStart(errnoCode(report.execErrno));
+  }
+
+  private failedToStart(code: string): void {
+    const failure = startFailure(this.deps.options.command[0]!, code);
+    this.deps.log.error('child-spawn-failed', failure.message);
     this.deps.reaper.release(this.child?.pid);
-    this.finish(notFound ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+    this.finish(failure.exitCode);
   }
 
   private onChildExit(status: ChildStatus): void {
@@ -200,6 +274,6 @@ export class Supervisor {
   /** Last resort when graceinit itself fails: never leave the app running without its init. */
   killEverything(): void {
     this.machine.childExited(); // cuts a running pre-stop and clears every timer
-    signalGroup(this.child?.pid, 'SIGKILL');
+    this.signalChildGroup('SIGKILL');
   }
 }

@@ -8,6 +8,9 @@
  *   isChildSubreaper()       prctl(PR_GET_CHILD_SUBREAPER).
  *   reapOrphans(ours)        waitpid(pid, WNOHANG) for every child of this process that is not in
  *                            `ours` (an Int32Array). Returns the number of processes reaped.
+ *   blockSignalInThread(n)   pthread_sigmask(SIG_BLOCK, {n}) in the calling (main) thread only: the
+ *                            kernel then treats n as ignored for this thread's own terminal writes,
+ *                            while Node's other threads still take n when it is sent to the process.
  *
  * Why not waitpid(-1): libuv reaps the processes Node spawned with waitpid(pid) and only learns their
  * exit status that way. A waitpid(-1) here would steal that status (the 'exit' event never fires).
@@ -18,6 +21,8 @@
  */
 #define _GNU_SOURCE
 #include <node_api.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -184,11 +189,34 @@ static napi_value ReapOrphans(napi_env env, napi_callback_info info) {
   return result;
 }
 
+static napi_value BlockSignalInThread(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t signo = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &signo) != napi_ok || signo < 1 || signo > 64) {
+    napi_throw_type_error(env, NULL, "blockSignalInThread(signal): signal must be a number from 1 to 64");
+    return NULL;
+  }
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, signo);
+  int err = pthread_sigmask(SIG_BLOCK, &set, NULL);
+  if (err != 0) {
+    errno = err;
+    return throw_errno(env, "pthread_sigmask");
+  }
+  napi_value result;
+  CHECK(napi_get_boolean(env, true, &result));
+  return result;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"setChildSubreaper", NULL, SetChildSubreaper, NULL, NULL, NULL, napi_enumerable, NULL},
       {"isChildSubreaper", NULL, IsChildSubreaper, NULL, NULL, NULL, napi_enumerable, NULL},
       {"reapOrphans", NULL, ReapOrphans, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"blockSignalInThread", NULL, BlockSignalInThread, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
