@@ -1,5 +1,5 @@
 // graceinit's entry: parse and validate options -> supervise the child -> exit with its code.
-import './early-signals.js'; // first: listeners for every signal before anything else loads
+import { releaseSignals } from './early-signals.js'; // first: listeners for every signal before anything else loads
 import { parseCli, UsageError } from './cli.js';
 import { EXIT_USAGE } from './exit-code.js';
 import { Logger } from './log.js';
@@ -37,6 +37,14 @@ export function configure(argv: readonly string[], env: NodeJS.ProcessEnv): Opti
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // A subcommand only as the very first argument (`graceinit -- drill` runs a program called drill);
+  // loaded on demand so the PID-1 path never pays for it.
+  if (argv[0] === 'drill') {
+    releaseSignals();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const drill = require('./drill/cli.js') as typeof import('./drill/cli.js');
+    process.exit(await drill.runDrill(argv.slice(1), process.env, version()));
+  }
   const options = configure(argv, process.env);
   const log = new Logger(options.logLevel, options.logFormat);
   for (const warning of buildPlan(options).warnings) log.warn('plan-overrun', warning);
