@@ -54,11 +54,17 @@ export function placeLabels(markers: readonly PhaseMarker[], xOf: (t: number) =>
   return { labels, rows: Math.max(1, rowEnds.length) };
 }
 
-export function renderChart(run: RunResult): string {
+/** The time axis of a run: from its first bucket to just after its last bucket or marker. */
+export function timeRange(run: RunResult): [number, number] {
   const s = run.stats;
-  const t0 = s.buckets[0]?.tMs ?? s.loadFromMs;
-  const lastMarker = Math.max(s.loadToMs, ...s.markers.map((m) => m.tMs));
-  const t1 = Math.ceil((lastMarker + 1) / BUCKET_MS) * BUCKET_MS;
+  const t0 = s.buckets[0]?.tMs ?? Math.floor(s.loadFromMs / BUCKET_MS) * BUCKET_MS;
+  const last = Math.max(s.loadToMs, ...s.markers.map((m) => m.tMs));
+  return [t0, Math.ceil((last + 1) / BUCKET_MS) * BUCKET_MS];
+}
+
+export function renderChart(run: RunResult, range: [number, number] = timeRange(run)): string {
+  const s = run.stats;
+  const [t0, t1] = range;
   const plotWidth = WIDTH - LEFT - RIGHT;
   const xOf = (t: number): number => LEFT + ((t - t0) / (t1 - t0)) * plotWidth;
   const { labels, rows } = placeLabels(s.markers, xOf);
@@ -81,6 +87,11 @@ export function renderChart(run: RunResult): string {
       '</g>';
   }).join('\n');
 
+  const window = s.failureWindow
+    ? `<rect class="failure-window" x="${f(xOf(s.failureWindow.fromMs))}" y="${top}" ` +
+      `width="${f(Math.max(2, xOf(s.failureWindow.toMs + BUCKET_MS / 10) - xOf(s.failureWindow.fromMs)))}" height="${PLOT_HEIGHT}">` +
+      `<title>requests failed from ${seconds(s.failureWindow.fromMs)} to ${seconds(s.failureWindow.toMs)}</title></rect>`
+    : '';
   const step = tickStep(t1 - t0);
   const ticks: string[] = [];
   for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
@@ -105,6 +116,7 @@ export function renderChart(run: RunResult): string {
 <text class="axis-label" x="${LEFT - 6}" y="${top + 10}" text-anchor="end">${maxCount}</text>
 <text class="axis-label" x="${LEFT - 6}" y="${bottom}" text-anchor="end">0</text>
 <text class="axis-label" x="12" y="${top + PLOT_HEIGHT / 2}" transform="rotate(-90 12 ${top + PLOT_HEIGHT / 2})" text-anchor="middle">req / ${BUCKET_MS} ms</text>
+${window}
 ${bars}
 <g class="axis"><line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${bottom}" y2="${bottom}"/>
 ${ticks.join('\n')}</g>
@@ -112,13 +124,13 @@ ${markers}
 </svg>`;
 }
 
-function renderRun(run: RunResult): string {
+function renderRun(run: RunResult, range: [number, number]): string {
   const s = run.stats;
   return `<section class="run ${s.pass ? 'pass' : 'fail'}" data-run="${run.name}">
 <h2>${escapeHtml(run.title)}: <span class="verdict">${s.pass ? 'PASS' : 'FAIL'}</span></h2>
 <p class="counts">sent <b>${s.sent}</b> · ok <b>${s.ok}</b> · failed <b class="failed-count">${s.failed}</b>` +
     ` (refused ${s.byOutcome.refused}, reset ${s.byOutcome.reset}, timeout ${s.byOutcome.timeout}, 5xx ${s.byOutcome.http5xx}, other ${s.byOutcome.error})</p>
-<figure>${renderChart(run)}
+<figure>${renderChart(run, range)}
 <figcaption><span class="key ok"></span> ok <span class="key failed"></span> failed, requests by the time they were sent; ` +
     `vertical lines: when each phase began (time since SIGTERM)</figcaption></figure>
 <details><summary>Full report</summary><pre>${escapeHtml(formatRun(run))}</pre></details>
@@ -126,6 +138,9 @@ function renderRun(run: RunResult): string {
 }
 
 export function renderHtml(report: DrillReport, generatedAt: string): string {
+  // --compare: one time axis for every run, so the charts compare at a glance.
+  const ranges = report.runs.map(timeRange);
+  const range: [number, number] = [Math.min(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))];
   const compare = report.runs.length > 1 ? `<pre class="compare">${escapeHtml(formatCompare(report.runs))}</pre>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -137,6 +152,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 4p
 .pass .verdict, .verdict-pass { color: #1e8449; } .fail .verdict, .verdict-fail { color: #c0392b; }
 .timeline { display: block; font: 11px sans-serif; }
 .timeline .plot { fill: #fbfcfc; stroke: #d5d8dc; }
+.timeline .failure-window { fill: #e74c3c; opacity: 0.08; }
 .timeline .ok { fill: #52be80; } .timeline .failed { fill: #e74c3c; }
 .timeline .axis line { stroke: #566573; } .timeline .tick text, .timeline .axis-label { fill: #566573; }
 .timeline .marker-line { stroke-width: 1.5; } .timeline .marker-line.drill { stroke-dasharray: 4 3; }
@@ -149,7 +165,7 @@ pre { background: #f4f6f7; padding: 8px; overflow-x: auto; font-size: 12px; }
 <h1>graceinit drill: <span class="verdict-${report.verdict}">${report.verdict.toUpperCase()}</span></h1>
 <p>A rehearsed Kubernetes termination: load before and after the SIGTERM, as load balancers keep routing to a terminating pod. Generated ${escapeHtml(generatedAt)}.</p>
 ${compare}
-${report.runs.map(renderRun).join('\n')}
+${report.runs.map((run) => renderRun(run, range)).join('\n')}
 </body></html>
 `;
 }

@@ -32,6 +32,13 @@ export function formatJson(report: DrillReport): string {
   return JSON.stringify(report, null, 2) + '\n';
 }
 
+/** An argument as a shell would need it, for display. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+const commandLine = (args: readonly string[]): string => args.map(shellQuote).join(' ');
+
 export const seconds = (ms: number): string => `${ms < 0 ? '-' : '+'}${(Math.abs(ms) / 1000).toFixed(3)}s`;
 
 const ms = (v: number | null): string => (v === null ? '-' : `${v} ms`);
@@ -72,7 +79,7 @@ export function formatRun(run: RunResult): string {
   const s = run.stats;
   const lines = [
     `graceinit drill (${run.title}): ${s.pass ? 'PASS' : 'FAIL'}`,
-    `  command     graceinit ${run.graceinitArgs.join(' ')}`,
+    `  command     graceinit ${commandLine(run.graceinitArgs)}`,
     `  isolation   ${run.isolation}`,
     `  load        ${run.target}, ${s.targetRps} req/s asked, ${s.achievedRps} sent, ` +
       `${run.keepalive ? 'keep-alive connections' : 'new connection per request'}; ` +
@@ -98,7 +105,7 @@ function at(s: RunStats, phase: string): string {
 /** --compare: the runs as columns. */
 export function formatCompare(runs: RunResult[]): string {
   const rows: Array<[string, (r: RunResult) => string]> = [
-    ['command', (r) => `graceinit ${r.graceinitArgs.slice(0, r.graceinitArgs.indexOf('--')).filter((a) => a !== '--log-format' && a !== 'json').join(' ') || '(no options)'}`],
+    ['command', (r) => `graceinit ${commandLine(r.graceinitArgs.slice(0, r.graceinitArgs.indexOf('--')).filter((a) => a !== '--log-format' && a !== 'json')) || '(no options)'}`],
     ['verdict', (r) => (r.stats.pass ? 'PASS' : 'FAIL')],
     ['requests sent', (r) => String(r.stats.sent)],
     ['ok', (r) => String(r.stats.ok)],
