@@ -1,6 +1,7 @@
 // The load generator: GET requests on a fixed schedule (open loop: request i is due at i/rps whatever
-// the app does, so a slow or dead app cannot slow the load down and hide failures), at most
-// --concurrency in flight, each bounded by --request-timeout, every outcome classified.
+// the app does, so a slow app cannot slow the load down and hide failures), at most --concurrency in
+// flight (a due request waits for a free slot, so a short stall only delays it), each bounded by
+// --request-timeout, every outcome classified.
 import http from 'node:http';
 
 export type Outcome = 'ok' | 'refused' | 'reset' | 'timeout' | 'http5xx' | 'error';
@@ -52,11 +53,13 @@ export function classifyStatus(status: number): Outcome {
 
 export class LoadGenerator {
   readonly records: RequestRecord[] = [];
-  /** Requests that fell due while --concurrency requests were in flight: not sent. */
+  /** Requests that fell due but were still waiting for a free slot (--concurrency) when the load stopped. */
   notSent = 0;
   startedAt: number | undefined;
   stoppedAt: number | undefined;
   private issued = 0;
+  /** Due, waiting for one of the --concurrency slots. */
+  private waiting = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private idle: (() => void) | undefined;
@@ -71,7 +74,7 @@ export class LoadGenerator {
   }
 
   get sent(): number {
-    return this.issued - this.notSent;
+    return this.issued - this.waiting - this.notSent;
   }
 
   start(): void {
@@ -82,6 +85,8 @@ export class LoadGenerator {
   /** Stops the schedule, then settles once every request in flight has its outcome. */
   async stop(): Promise<void> {
     if (this.stoppedAt === undefined) this.stoppedAt = this.config.now();
+    this.notSent += this.waiting;
+    this.waiting = 0;
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.inFlight > 0) await new Promise<void>((resolve) => { this.idle = resolve; });
@@ -92,15 +97,21 @@ export class LoadGenerator {
     if (this.stoppedAt !== undefined) return;
     const intervalMs = 1000 / this.config.rps;
     const elapsed = this.config.now() - this.startedAt!;
-    // Every request whose time has come goes now, even after a stalled event loop: the schedule holds.
+    // Every request whose time has come is due now, even after a stalled event loop: the schedule holds.
     const due = Math.floor(elapsed / intervalMs) + 1;
-    while (this.issued < due) {
-      this.issued++;
-      if (this.inFlight >= this.config.concurrency) this.notSent++;
-      else this.send();
-    }
+    this.waiting += due - this.issued;
+    this.issued = due;
+    this.drain();
     const next = this.startedAt! + this.issued * intervalMs;
     this.timer = setTimeout(() => this.tick(), Math.max(0, next - this.config.now()));
+  }
+
+  /** Sends what is due while fewer than --concurrency requests are in flight; the rest waits for a slot. */
+  private drain(): void {
+    while (this.waiting > 0 && this.inFlight < this.config.concurrency && this.stoppedAt === undefined) {
+      this.waiting--;
+      this.send();
+    }
   }
 
   private send(): void {
@@ -115,6 +126,7 @@ export class LoadGenerator {
       this.records.push({ startMs, endMs: now(), outcome, ...extra });
       this.inFlight--;
       if (this.inFlight === 0 && this.idle) this.idle();
+      this.drain();
     };
     const req = http.request({
       agent: this.agent,

@@ -18,7 +18,7 @@ export const DRILL_SPECS: readonly OptionSpec[] = [
   drillSpec({ key: 'rps', flag: '--rps', arg: '<n>', defaultText: '200',
     help: 'requests per second, sent on a fixed schedule whatever the app does (open loop)' }),
   drillSpec({ key: 'concurrency', flag: '--concurrency', arg: '<n>', defaultText: '16',
-    help: 'at most this many requests in flight; a request due when all are busy is not sent (counted)' }),
+    help: 'at most this many requests in flight; a due request waits for a free slot (those still waiting at the end are counted)' }),
   drillSpec({ key: 'requestTimeout', flag: '--request-timeout', arg: '<duration>', defaultText: '2s',
     help: 'a request without a full answer by then counts as a timeout' }),
   drillSpec({ key: 'keepalive', flag: '--keepalive',

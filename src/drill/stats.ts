@@ -124,7 +124,7 @@ export function computeStats(data: RunData): RunStats {
       'lower --rps, or raise --concurrency if requests were not sent');
   }
   if (data.notSent > 0) {
-    warnings.push(`${data.notSent} requests were due while ${data.concurrency} were in flight and were not sent (--concurrency)`);
+    warnings.push(`${data.notSent} requests were still waiting for one of the ${data.concurrency} slots when the load stopped, and were not sent (--concurrency)`);
   }
   const notOk2xx = Object.entries(statuses).filter(([s]) => Number(s) >= 300 && Number(s) < 500).reduce((sum, [, n]) => sum + n, 0);
   if (notOk2xx > 0) warnings.push(`${notOk2xx} answers were 3xx/4xx (counted as answered): is --target the right URL?`);
