@@ -19,10 +19,10 @@ export function drillHelp(version: string): string {
   const program = buildProgram(version, [...DRILL_SPECS, ...OPTION_SPECS])
     .name('graceinit drill')
     .usage('[drill options] [graceinit options] -- <command> [args...]')
-    .description('Rehearse a Kubernetes termination: start <command> under graceinit, load it, send SIGTERM, keep\n' +
-      'loading for --lag (load balancers are slow to notice), and report every request lost.\n' +
-      'Exit code 0 when no request failed and the app exited by itself, 1 otherwise, 2 for bad input.\n' +
-      'Drill options also come from GRACEINIT_DRILL_<OPTION>; graceinit\'s from GRACEINIT_<OPTION>.');
+    .description('Rehearse a Kubernetes termination: start <command> under graceinit, load it, send SIGTERM, ' +
+      'keep loading for --lag (load balancers are slow to notice), and report every request lost.\n\n' +
+      'Exit code: 0 when no request failed and the app exited by itself, 1 otherwise, 2 for bad input.\n\n' +
+      'Drill options also come from GRACEINIT_DRILL_<OPTION>, graceinit\'s from GRACEINIT_<OPTION>.');
   return program.helpInformation();
 }
 

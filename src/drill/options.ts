@@ -152,6 +152,14 @@ export interface RunSpec {
   title: string;
   graceinitArgs: string[];
   options: Options;
+  /** graceinit's /readyz when the run has a --health-port: the drill reports when it turned 503. */
+  readyz: URL | undefined;
+}
+
+/** The readiness endpoint of graceinit's --health-port (the readiness feature), when one is set. */
+export function readyzOf(raw: RawOptions): URL | undefined {
+  const port = raw.values.get('healthPort')?.value;
+  return typeof port === 'string' && /^\d{1,5}$/.test(port.trim()) ? new URL(`http://127.0.0.1:${Number(port)}/readyz`) : undefined;
 }
 
 /** The options that make graceinit more than a plain init: dropped for --compare's baseline. */
@@ -194,10 +202,11 @@ export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** The runs to do: the given options, and with --compare the plain-init baseline too. */
 export function planRuns(raw: RawOptions, drill: DrillOptions): RunSpec[] {
   const given = graceinitArgs(raw, false);
-  const runs: RunSpec[] = [{ name: 'given', title: 'with your options', graceinitArgs: given, options: validated(given) }];
+  const readyz = readyzOf(raw);
+  const runs: RunSpec[] = [{ name: 'given', title: 'with your options', graceinitArgs: given, options: validated(given), readyz }];
   if (drill.compare) {
     const plain = graceinitArgs(raw, true);
-    runs.push({ name: 'plain', title: 'plain init (no delay, no pre-stop)', graceinitArgs: plain, options: validated(plain) });
+    runs.push({ name: 'plain', title: 'plain init (no delay, no pre-stop)', graceinitArgs: plain, options: validated(plain), readyz });
   }
   return runs;
 }

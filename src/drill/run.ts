@@ -11,6 +11,7 @@ import { killOnExit, killTree } from './cleanup.js';
 import { appExitOf, formatLogEvent, markerFor, parseLogLine, type AppExit, type LogEvent, type PhaseMarker } from './events.js';
 import { LoadGenerator } from './load.js';
 import type { DrillOptions, RunSpec } from './options.js';
+import { ReadinessWatch } from './readiness.js';
 import type { RunData } from './stats.js';
 
 /** An error that ends the drill with one line and exit 1 (bad input is exit 2, found before this). */
@@ -157,7 +158,7 @@ class Watch {
     throw new DrillError('graceinit did not start inside its PID namespace within 5s');
   }
 
-  stderrTail(): string {
+  lastLogLines(): string {
     return this.events.slice(-3).map((e) => formatLogEvent(e.event)).join('; ');
   }
 }
@@ -167,7 +168,7 @@ async function waitReady(target: URL, timeoutMs: number, watch: Watch): Promise<
   while (now() - started < timeoutMs) {
     if (!watch.running) {
       const how = watch.spawnError ? watch.spawnError.message : `exit code ${watch.exit?.code ?? watch.exit?.signal}`;
-      throw new DrillError(`the app exited before it answered on ${target.href} (graceinit: ${how})${watch.stderrTail() ? `: ${watch.stderrTail()}` : ''}`);
+      throw new DrillError(`the app exited before it answered on ${target.href} (graceinit: ${how})${watch.lastLogLines() ? `: ${watch.lastLogLines()}` : ''}`);
     }
     const status = await probe(target, Math.min(1000, timeoutMs));
     if (status !== undefined && status < 500) return now() - started;
@@ -195,6 +196,8 @@ async function drive(spec: RunSpec, drill: DrillOptions, watch: Watch, io: RunIo
     requestTimeoutMs: drill.requestTimeoutMs, keepalive: drill.keepalive, now,
   });
   load.start();
+  const readiness = spec.readyz ? new ReadinessWatch(spec.readyz, now) : undefined;
+  readiness?.start();
   injectTestFault(io.env.GRACEINIT_TEST_FAULT);
   await untilOrExit(drill.warmupMs, watch);
 
@@ -209,6 +212,7 @@ async function drive(spec: RunSpec, drill: DrillOptions, watch: Watch, io: RunIo
     io.say('drill: the app exited during the warm-up, before any SIGTERM');
   }
   await load.stop();
+  readiness?.stop();
   io.say(`drill: load stopped after ${load.sent} requests${watch.running ? '; waiting for graceinit to exit' : ''}`);
 
   // graceinit bounds itself by its grace period; past that (and some slack) the drill plays the kubelet.
@@ -235,6 +239,9 @@ async function drive(spec: RunSpec, drill: DrillOptions, watch: Watch, io: RunIo
     if (!marker || seen.has(marker.phase)) continue;
     seen.add(marker.phase);
     markers.push(marker);
+  }
+  if (readiness?.first503At !== undefined) {
+    markers.push({ phase: 'readiness', label: '/readyz 503', tMs: Math.round(readiness.first503At - origin), source: 'drill' });
   }
   markers.push({ phase: 'load-stop', label: 'load stops', tMs: Math.round(load.stoppedAt! - origin), source: 'drill' });
 

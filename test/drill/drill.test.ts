@@ -106,6 +106,20 @@ describe('graceinit drill', () => {
     assert.equal(s.appExit?.signal, 'SIGKILL');
   });
 
+  test('an app that dies during the warm-up fails the drill; no SIGTERM is sent', async (t) => {
+    const port = await freePort();
+    // The shell serves through its child for a moment, then exits 3: graceinit ends the group and exits.
+    const run = startDrill(t, ['--warmup', '5s', '--json', '--', 'sh', '-c', `node ${SERVER} & sleep 0.8; exit 3`], port);
+    const exit = await run.exited;
+    assert.equal(exit.code, 1, run.stderr);
+    const s = run.json().runs[0]!.stats;
+    assert.ok(s.reasons.includes('the app exited before the SIGTERM'), s.reasons.join('; '));
+    assert.equal(s.markers.find((m) => m.phase === 'terminating'), undefined);
+    assert.equal(s.appExit?.code, 3);
+    assert.match(run.stderr, /the app exited during the warm-up, before any SIGTERM/);
+    assert.ok(await portIsFree(port));
+  });
+
   test('bad input is exit 2 with one line naming the flag or variable, and nothing starts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drill-bad-'));
     const flagFile = join(dir, 'started');
