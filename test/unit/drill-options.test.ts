@@ -24,6 +24,14 @@ const usage = (fn: () => unknown): string => {
 };
 
 describe('drill options', () => {
+  test('no drill option shares a flag, a key or a variable with graceinit\'s (one commander parses both)', () => {
+    for (const field of ['flag', 'key'] as const) {
+      const ours = new Set(DRILL_SPECS.map((s) => s[field]));
+      assert.deepEqual(OPTION_SPECS.filter((s) => ours.has(s[field])).map((s) => s[field]), []);
+    }
+    assert.ok(DRILL_SPECS.every((s) => s.env?.startsWith('GRACEINIT_DRILL_')));
+  });
+
   test('defaults, with the target from PORT', () => {
     const raw = parse(['--', 'node', 'server.js']);
     const d = validateDrillOptions(raw, { PORT: '18080' });
