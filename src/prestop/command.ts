@@ -57,9 +57,12 @@ export function runCommandPreStop(ctx: CommandPreStopContext): PreStopRun {
       signalGroup(pid, 'SIGKILL');
     }, ctx.timeoutMs);
     cancel = () => {
-      reason ??= 'cut';
+      if (reason !== undefined) return;
+      reason = 'cut';
       clearTimeout(timer);
       signalGroup(pid, 'SIGKILL');
+      // Logged now: the child may exit next and graceinit with it, before this pre-stop's exit event.
+      ctx.log.info('pre-stop-cut', `${ctx.label} "${ctx.command}" was cut after ${formatDuration(Date.now() - started)}: its process group was killed`);
     };
     const outputClosed = Promise.all([prefixLines(subprocess.stdout, ctx), prefixLines(subprocess.stderr, ctx)]);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
@@ -73,11 +76,10 @@ export function runCommandPreStop(ctx: CommandPreStopContext): PreStopRun {
     subprocess.stdout?.destroy();
     subprocess.stderr?.destroy();
     subprocess.catch(() => {}); // its result is not needed: the exit event said it all
+    if (reason === 'cut') return; // cancel() logged it
     const took = formatDuration(Date.now() - started);
     if (reason === 'timeout') {
       ctx.log.warn('pre-stop-timeout', `${ctx.label} "${ctx.command}" timed out after ${formatDuration(ctx.timeoutMs)}: its process group was killed`);
-    } else if (reason === 'cut') {
-      ctx.log.info('pre-stop-cut', `${ctx.label} "${ctx.command}" was cut after ${took}: its process group was killed`);
     } else if (code !== null) {
       ctx.log.log(code === 0 ? 'info' : 'warn', 'pre-stop-exit', `${ctx.label} "${ctx.command}" exited with code ${code} after ${took}`, { code });
     } else {
