@@ -37,7 +37,7 @@ export function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-const commandLine = (args: readonly string[]): string => args.map(shellQuote).join(' ');
+export const commandLine = (args: readonly string[]): string => args.map(shellQuote).join(' ');
 
 export const seconds = (ms: number): string => `${ms < 0 ? '-' : '+'}${(Math.abs(ms) / 1000).toFixed(3)}s`;
 
@@ -93,6 +93,7 @@ export function formatRun(run: RunResult): string {
     `  exit        ${exitText(s)}`,
     ...s.warnings.map((w) => `  warning     ${w}`),
     `  verdict     ${verdictText(s)}`,
+    ...(s.advice ? [`  advice      ${s.advice}`] : []),
   ];
   return lines.join('\n') + '\n';
 }

@@ -11,6 +11,7 @@ import { killOnExit, killTree } from './cleanup.js';
 import { appExitOf, formatLogEvent, markerFor, parseLogLine, type AppExit, type LogEvent, type PhaseMarker } from './events.js';
 import { LoadGenerator } from './load.js';
 import type { DrillOptions, RunSpec } from './options.js';
+import { commandLine } from './report.js';
 import { ReadinessWatch } from './readiness.js';
 import type { RunData } from './stats.js';
 
@@ -101,7 +102,7 @@ export async function runOnce(spec: RunSpec, drill: DrillOptions, io: RunIo): Pr
   const isolation = chooseIsolation(drill.subreaper);
   io.say(`drill: ${spec.title}: ${isolation.description}`);
   const argv = [...isolation.prefix, ...selfCommand(), ...spec.graceinitArgs];
-  io.say(`drill: starting ${argv.slice(isolation.prefix.length).map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+  io.say(`drill: starting ${commandLine(argv.slice(isolation.prefix.length))}`);
 
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: io.env });
   const forget = child.pid !== undefined ? killOnExit(child.pid) : () => {};

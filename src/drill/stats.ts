@@ -61,6 +61,8 @@ export interface RunStats {
   pass: boolean;
   reasons: string[];
   warnings: string[];
+  /** What would likely fix a failure, when the timeline shows it. */
+  advice: string | undefined;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -129,6 +131,13 @@ export function computeStats(data: RunData): RunStats {
   const notOk2xx = Object.entries(statuses).filter(([s]) => Number(s) >= 300 && Number(s) < 500).reduce((sum, [, n]) => sum + n, 0);
   if (notOk2xx > 0) warnings.push(`${notOk2xx} answers were 3xx/4xx (counted as answered): is --target the right URL?`);
 
+  const stopAt = data.markers.find((m) => m.phase === 'stopping')?.tMs;
+  let advice: string | undefined;
+  if (failureWindow && stopAt !== undefined && failureWindow.fromMs >= stopAt - BUCKET_MS / 2 && stopAt < loadToMs) {
+    advice = `requests began to fail when the app got its stop signal (${(stopAt / 1000).toFixed(3)}s after SIGTERM) while ` +
+      `traffic still came (until ${(loadToMs / 1000).toFixed(3)}s): a --delay longer than the load balancers' lag (--lag) keeps the app serving until then`;
+  }
+
   return {
     sent, ok: byOutcome.ok, failed, byOutcome, notSent: data.notSent, statuses,
     targetRps: data.targetRps, achievedRps, failureWindow,
@@ -139,6 +148,6 @@ export function computeStats(data: RunData): RunStats {
     loadFromMs, loadToMs, buckets,
     markers: [...data.markers].sort((a, b) => a.tMs - b.tMs),
     killed, appExit: data.appExit, graceinitExit: data.graceinitExit,
-    pass: reasons.length === 0, reasons, warnings,
+    pass: reasons.length === 0, reasons, warnings, advice,
   };
 }

@@ -66,6 +66,13 @@ describe('drill stats', () => {
     assert.equal(s.statuses['503'], 5);
     assert.equal(s.pass, false);
     assert.deepEqual(s.reasons, ['25 of 200 requests failed']);
+    assert.equal(s.advice, undefined, 'these failures began before the stop signal (+1.5s): not the delay\'s fault');
+  });
+
+  test('failures from the stop signal on, while traffic still came, advise a longer --delay', () => {
+    const markers = [{ phase: 'stopping', label: 'SIGTERM to app', tMs: 300, source: 'graceinit' as const }];
+    const s = computeStats(run({ markers, fail: (t) => (t >= 300 ? 'refused' : undefined) }));
+    assert.match(s.advice!, /^requests began to fail when the app got its stop signal \(0\.300s after SIGTERM\) while traffic still came \(until 1\.000s\): a --delay longer/);
   });
 
   test('a kill, an early exit, a drill kill and a slow load generator are each named', () => {
