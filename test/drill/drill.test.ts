@@ -148,6 +148,19 @@ describe('graceinit drill', () => {
     assert.equal(existsSync(flagFile), false, 'nothing was started');
   });
 
+  test('the PID-1 path loads nothing of the drill (nor signal-exit)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drill-load-'));
+    const hook = join(dir, 'trace.js');
+    // Lists every module file loaded, as graceinit exits.
+    writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\nLOADED ' + Object.keys(require.cache).join(' ') + '\\n'));\n");
+    const result = spawnSync(process.execPath, ['-r', hook, join(ROOT, 'bin', 'graceinit'), '--', 'true'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const loaded = (/^LOADED (.*)$/m.exec(result.stderr) ?? [])[1]!.split(' ');
+    assert.ok(loaded.some((f) => f.endsWith('supervisor.js')), 'the trace works');
+    const unwanted = [join(ROOT, 'dist', 'src', 'drill'), join(ROOT, 'node_modules', 'signal-exit'), join(ROOT, 'node_modules', 'playwright-core')];
+    assert.deepEqual(loaded.filter((f) => unwanted.some((dir) => f.startsWith(dir))), []);
+  });
+
   test('`graceinit -- drill` runs a program called drill; `graceinit drill --help` is the drill\'s help', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drill-prog-'));
     writeFileSync(join(dir, 'drill'), '#!/bin/sh\necho "the drill program: $*"\n');
