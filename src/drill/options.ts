@@ -175,6 +175,8 @@ export function graceinitArgs(raw: RawOptions, plain: boolean): string[] {
   const repeated: Array<{ flag: string; value: string; order: number }> = [];
   const args: string[] = [];
   let fallbackOrder = 1e9;
+  // `--flag=value` when the value looks like a flag itself (`--pre-stop -x` would not parse).
+  const pair = (flag: string, value: string): string[] => (value.startsWith('-') ? [`${flag}=${value}`] : [flag, value]);
   for (const spec of specs) {
     const raw_ = raw.values.get(spec.key)!;
     if (spec.key === 'logFormat') continue;
@@ -185,11 +187,11 @@ export function graceinitArgs(raw: RawOptions, plain: boolean): string[] {
     } else if (!spec.arg) {
       if (raw_.value === true) args.push(spec.flag);
     } else {
-      args.push(spec.flag, String(raw_.value));
+      args.push(...pair(spec.flag, String(raw_.value)));
     }
   }
   // Repeatable flags of different kinds (e.g. --pre-stop and --pre-stop-http) keep their interleaving.
-  for (const entry of repeated.sort((a, b) => a.order - b.order)) args.push(entry.flag, entry.value);
+  for (const entry of repeated.sort((a, b) => a.order - b.order)) args.push(...pair(entry.flag, entry.value));
   return [...args, '--log-format', 'json', '--', ...raw.command];
 }
 

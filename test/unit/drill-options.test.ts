@@ -68,6 +68,7 @@ describe('drill options', () => {
       { GRACEINIT_GRACE_PERIOD: '40' });
     assert.deepEqual(graceinitArgs(raw, false),
       ['--delay', '2', '--grace-period', '40', '--pre-stop', 'a', '--pre-stop', 'b c', '--log-format', 'json', '--', 'app', '-x']);
+    assert.deepEqual(graceinitArgs(parse(['--pre-stop', '-weird', '--', 'app']), false), ['--pre-stop=-weird', '--log-format', 'json', '--', 'app']);
     // The plain baseline keeps everything but the delay and the pre-stops.
     assert.deepEqual(graceinitArgs(raw, true), ['--grace-period', '40', '--log-format', 'json', '--', 'app', '-x']);
   });
