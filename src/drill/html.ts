@@ -159,7 +159,7 @@ h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 4p
 .timeline .marker-label { font-weight: 600; }
 figure { margin: 8px 0; } figcaption { color: #566573; font-size: 12px; }
 .key { display: inline-block; width: 10px; height: 10px; margin-left: 8px; } .key.ok { background: #52be80; } .key.failed { background: #e74c3c; }
-pre { background: #f4f6f7; padding: 8px; overflow-x: auto; font-size: 12px; }
+pre { background: #f4f6f7; padding: 8px; white-space: pre-wrap; font-size: 12px; }
 </style></head>
 <body>
 <h1>graceinit drill: <span class="verdict-${report.verdict}">${report.verdict.toUpperCase()}</span></h1>
