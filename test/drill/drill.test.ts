@@ -2,13 +2,12 @@
 // runs it: exit codes, the counts, the phases it reports, and what it refuses to start.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ROOT } from '../helpers/ns.js';
-import { SERVER, freePort, portIsFree, startDrill, strays, type DrillJson } from '../helpers/drill.js';
+import { SERVER, freePort, portIsFree, startDrill, strays, tempDir, type DrillJson } from '../helpers/drill.js';
 
 const SHORT = ['--warmup', '1s', '--lag', '1s', '--json'];
 const TOLERANCE_MS = 300;
@@ -121,8 +120,8 @@ describe('graceinit drill', () => {
     assert.ok(await portIsFree(port));
   });
 
-  test('bad input is exit 2 with one line naming the flag or variable, and nothing starts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drill-bad-'));
+  test('bad input is exit 2 with one line naming the flag or variable, and nothing starts', async (t) => {
+    const dir = tempDir(t, 'drill-bad-');
     const flagFile = join(dir, 'started');
     const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
       [['--rps', '0'], { PORT: '9' }, /^graceinit drill: --rps: expected a whole number from 1 to 100000, got "0"$/m],
@@ -149,8 +148,8 @@ describe('graceinit drill', () => {
     assert.equal(existsSync(flagFile), false, 'nothing was started');
   });
 
-  test('the PID-1 path loads nothing of the drill (nor signal-exit)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drill-load-'));
+  test('the PID-1 path loads nothing of the drill (nor signal-exit)', (t) => {
+    const dir = tempDir(t, 'drill-load-');
     const hook = join(dir, 'trace.js');
     // Lists every module file loaded, as graceinit exits.
     writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\nLOADED ' + Object.keys(require.cache).join(' ') + '\\n'));\n");
@@ -162,8 +161,8 @@ describe('graceinit drill', () => {
     assert.deepEqual(loaded.filter((f) => unwanted.some((dir) => f.startsWith(dir))), []);
   });
 
-  test('`graceinit -- drill` runs a program called drill; `graceinit drill --help` is the drill\'s help', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drill-prog-'));
+  test('`graceinit -- drill` runs a program called drill; `graceinit drill --help` is the drill\'s help', (t) => {
+    const dir = tempDir(t, 'drill-prog-');
     writeFileSync(join(dir, 'drill'), '#!/bin/sh\necho "the drill program: $*"\n');
     chmodSync(join(dir, 'drill'), 0o755);
     const env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };

@@ -2,13 +2,11 @@
 // chart has one visible, labelled marker per phase that happened, placed where its time falls on the
 // chart's own axis (DOM geometry, not the file's text), and its bars hold every request.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ensureChromium, launch } from '../helpers/browser.js';
-import { SERVER, freePort, startDrill } from '../helpers/drill.js';
+import { SERVER, freePort, startDrill, tempDir } from '../helpers/drill.js';
 import { ROOT } from '../helpers/ns.js';
 
 interface Geometry {
@@ -67,7 +65,7 @@ describe('drill HTML report in Chromium', () => {
   after(async () => { await browser?.close(); });
 
   test('markers per phase, at their time on the axis, labelled; bars hold every request; no console error', async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'drill-report-'));
+    const dir = tempDir(t, 'drill-report-');
     const file = join(dir, 'report.html');
     const port = await freePort();
     const run = startDrill(t, ['--compare', '--warmup', '1s', '--lag', '0.8s', '--delay', '1', '--pre-stop', 'sleep 0.2',

@@ -1,12 +1,21 @@
 // Runs `graceinit drill` as a user would (bin/graceinit, a free port in PORT) and collects what it
 // printed, its exit, and /proc facts for the cleanup checks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import type { TestContext } from 'node:test';
 import { ROOT, monoMs } from './ns.js';
 
 export const SERVER = 'examples/server.js';
+
+/** A fresh directory, removed after the test. */
+export function tempDir(t: TestContext, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /** A port nobody listens on right now (the kernel's pick, released at once). */
 export function freePort(): Promise<number> {
