@@ -35,7 +35,8 @@ export function buildProgram(version: string, specs: readonly OptionSpec[] = OPT
   const program = new Command('graceinit')
     .usage('[options] [--] <command> [args...]')
     .description('PID-1 init for containers: forwards signals, reaps zombies, and shuts the app down in order.\n' +
-      'Every option can also be set as GRACEINIT_<OPTION> (e.g. GRACEINIT_DELAY=15); a flag wins.')
+      'Every option can also be set as GRACEINIT_<OPTION> (e.g. GRACEINIT_DELAY=15); a flag wins.\n' +
+      'Rehearse a shutdown under load and count lost requests: graceinit drill --help')
     .version(version, '-V, --version')
     .helpOption('-h, --help')
     .argument('[command...]', 'the program to run and its arguments')

@@ -17,9 +17,19 @@ function receive(signal: number): void {
   else if (!(signal === SIGCHLD && queue.includes(SIGCHLD))) queue.push(signal);
 }
 
+const listeners = new Map<NodeJS.Signals, () => void>();
 for (const name of [...FORWARDED, 'SIGCHLD']) {
   const num = signalNumber(name);
-  process.on(name as NodeJS.Signals, () => receive(num));
+  const listener = (): void => receive(num);
+  listeners.set(name as NodeJS.Signals, listener);
+  process.on(name as NodeJS.Signals, listener);
+}
+
+/** For `graceinit drill`, an ordinary process: Ctrl-C, TERM and HUP must end it as they end any program. */
+export function releaseSignals(): void {
+  for (const [name, listener] of listeners) process.removeListener(name, listener);
+  listeners.clear();
+  queue.length = 0;
 }
 
 /** Hands every signal, the queued ones first, to `next`. */

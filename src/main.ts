@@ -1,5 +1,5 @@
 // graceinit's entry: parse and validate options -> supervise the child -> exit with its code.
-import './early-signals.js'; // first: listeners for every signal before anything else loads
+import { releaseSignals } from './early-signals.js'; // first: listeners for every signal before anything else loads
 import { hostname, networkInterfaces } from 'node:os';
 import { appReadyCheck } from './app-ready.js';
 import { parseCli, UsageError } from './cli.js';
@@ -53,6 +53,14 @@ function startupStep<T>(step: () => T): T {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // A subcommand only as the very first argument (`graceinit -- drill` runs a program called drill);
+  // loaded on demand so the PID-1 path never pays for it.
+  if (argv[0] === 'drill') {
+    releaseSignals();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const drill = require('./drill/cli.js') as typeof import('./drill/cli.js');
+    process.exit(await drill.runDrill(argv.slice(1), process.env, version()));
+  }
   const configured = configure(argv, process.env);
   const pod = podVariables(process.env, networkInterfaces(), hostname());
   if (configured.printPlan) {

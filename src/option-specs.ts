@@ -11,6 +11,8 @@ export interface OptionSpec {
   /** Shown in --help; the real default is applied in options.ts. */
   defaultText?: string;
   help: string;
+  /** The environment variable, when not GRACEINIT_<FLAG> (the drill's own options). */
+  env?: string;
 }
 
 export const OPTION_SPECS: readonly OptionSpec[] = [
@@ -60,5 +62,5 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
 
 /** `--pre-stop-timeout` -> `GRACEINIT_PRE_STOP_TIMEOUT`. */
 export function envName(spec: OptionSpec): string {
-  return 'GRACEINIT_' + spec.flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase();
+  return spec.env ?? 'GRACEINIT_' + spec.flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase();
 }
