@@ -7,7 +7,6 @@ import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, exitCodeFor, type ChildStatus } fr
 import type { Logger } from './log.js';
 import type { Options } from './options.js';
 import { describePreStop } from './plan.js';
-import { runCommandPreStop } from './prestop/command.js';
 import { signalGroup, signalProcess } from './process-group.js';
 import type { Reaper } from './reaper.js';
 import { ShutdownMachine, reactionTo, type Phase, type PreStopRun } from './shutdown.js';
@@ -134,6 +133,10 @@ export class Supervisor {
   }
 
   private runPreStop(index: number): PreStopRun {
+    // Loaded at the first pre-stop, not at start: most runs never shut down with one, and start-up time
+    // and memory are what a user of an init pays on every container start (docs/benchmarks.md).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runCommandPreStop } = require('./prestop/command.js') as typeof import('./prestop/command.js');
     const { options, log, reaper, env } = this.deps;
     const step = options.preStops[index]!;
     return runCommandPreStop({
