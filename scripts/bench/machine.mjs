@@ -20,5 +20,3 @@ export function machine() {
     loadStart: os.loadavg()[0],
   };
 }
-
-export const loadNow = () => os.loadavg()[0];

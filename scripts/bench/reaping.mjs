@@ -15,12 +15,13 @@ export async function reaping({ root, subjects, rounds, orphans, log }) {
       const run = new Run(entry.argv, { env: entry.env });
       try {
         const reparented = Number((await run.nextLine(/^reparented=(\d+)$/, 60_000)).match[1]);
-        const { match } = await run.nextLine(/^zombies_left=(-?\d+) reap_ms=(-?[\d.]+) peak=(-?\d+) last_exit_ms=(-?[\d.]+) drain_ms=(-?[\d.]+)$/, 30_000);
+        const { match } = await run.nextLine(/^zombies_left=(-?\d+) reap_ms=(-?[\d.]+) peak=(-?\d+) last_exit_ms=(-?[\d.]+) drain_ms=(-?[\d.]+) exits_seen_by=(\w+)$/, 30_000);
         const { code } = await run.exited;
-        const [zombiesLeft, reapMs, peak, lastExitMs, drainMs] = match.slice(1).map(Number);
+        const [zombiesLeft, reapMs, peak, lastExitMs, drainMs] = match.slice(1, 6).map(Number);
+        const exitsSeenBy = match[6];
         // -1 means "not reached within the fixture's 5 s": kept as a missing number, counted below.
         const value = (v) => (v < 0 ? NaN : v);
-        samples[entry.id].push({ reparented, zombiesLeft, reapMs: value(reapMs), peak, lastExitMs: value(lastExitMs), drainMs: value(drainMs), exitCode: code });
+        samples[entry.id].push({ reparented, zombiesLeft, reapMs: value(reapMs), peak, lastExitMs: value(lastExitMs), drainMs: value(drainMs), exitsSeenBy, exitCode: code });
       } finally {
         await run.stop();
       }
@@ -39,6 +40,7 @@ export async function reaping({ root, subjects, rounds, orphans, log }) {
       lastExit: summarize(list.map((s) => s.lastExitMs)),
       reap: summarize(list.map((s) => s.reapMs)),
       peak: summarize(list.map((s) => s.peak)),
+      exitsSeenBy: [...new Set(list.map((s) => s.exitsSeenBy))].join(', '),
     };
   });
   return { rounds, orphans, rows, samples };

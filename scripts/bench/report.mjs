@@ -40,7 +40,7 @@ export function renderMarkdown(results) {
     ['OS', machine.os],
     ['Node.js', machine.node],
     ['inits', results.subjects.map((s) => `${s.label} ${s.version}`).join(', ')],
-    ['load average (1 min) at start / end', `${fmt(machine.loadStart, 2)} / ${fmt(machine.loadEnd, 2)}`],
+    ['load average (1 min) when the run began', `${fmt(machine.loadStart, 2)} (other work on the machine; the bench's own orphan storms raise it later)`],
   ]), '');
   out.push('Every init runs the same work in the same run, interleaved: in each round every subject takes one ' +
     'turn, and the order rotates from round to round, so a busy moment of the machine falls on all of them ' +
@@ -115,17 +115,17 @@ function latencySection(s) {
 
 function reapingSection(s) {
   const rows = s.rows.map((r) => [r.label, String(r.zombiesLeftMax), fmt(r.drain.p50, 1), range(r.drain, 1), fmt(r.lastExit.p50, 0),
-    fmt(r.reap.p50, 0), fmt(r.peak.p50, 0), `${r.drain.n}${r.unfinished ? ` (${r.unfinished} not drained)` : ''}${r.badExit ? `, ${r.badExit} bad exit` : ''}`]);
+    fmt(r.reap.p50, 0), fmt(r.peak.p50, 0), `${r.drain.n}${r.exitsSeenBy === 'pidfd' ? '' : ` (exits seen by ${r.exitsSeenBy})`}${r.unfinished ? ` (${r.unfinished} not drained)` : ''}${r.badExit ? `, ${r.badExit} bad exit` : ''}`]);
   return [
     `Method: each init runs as PID 1 over ${code(`dist/fixtures/orphans ${s.orphans} 0 5000`)} (${code('test/fixtures/orphans.c')}): ` +
     `it forks ${s.orphans} children that each fork a grandchild and exit, so ${s.orphans} grandchildren are re-parented ` +
-    'to the init; they block on one pipe, and closing it ("release") ends them all at once. Each grandchild ' +
-    'writes its CLOCK_MONOTONIC time to shared memory just before _exit(); the latest of those is the last ' +
-    'exit. The fixture then samples the init\'s children lists (/proc/1/task/*/children, zombies included) ' +
-    'about every 0.2 ms; "none left" is the first sample with no child but itself. **Drain = none left − last ' +
-    'exit**: the init\'s own lag, which the target is about (release → none left also counts the kernel\'s time ' +
-    'to end 10,000 processes, shown apart). Peak = the most zombies in one sample (children − the fixture − ' +
-    'grandchildren not yet exited). Zombies left: a full /proc scan at the end, worst run. One init at a time ' +
+    'to the init; they block on one pipe, and closing it ("release") ends them all at once. The fixture ' +
+    'sees each exit through a pidfd per orphan (readable once the orphan is a zombie: the kernel\'s own notice, ' +
+    'after its exit work), and each reaping as kill(pid, 0) failing with ESRCH (a zombie still answers; the pid ' +
+    'is freed when reaped); it wakes at least every 0.2 ms. **Drain = none left − last exit**, both seen by the ' +
+    'same watcher: the init\'s own lag, which the target is about. Release → none left also counts the kernel\'s ' +
+    'time to end 10,000 processes on these CPUs, shown apart. Peak = the most zombies outstanding, sampled every ' +
+    '10 ms from the init\'s children lists. Zombies left: a full /proc scan at the end, worst run. One init at a time ' +
     `(they would compete for the CPUs), ${s.rounds} rounds, rotating order. Spread: min–max over rounds.`, '',
     'Commands: ' + s.rows.map((r) => code(r.cmd)).join(', '), '',
     table(['init', 'zombies left', 'drain ms (median)', 'min–max', 'release → last exit ms', 'release → none left ms', 'peak zombies', 'runs'], rows), ''].join('\n');
@@ -141,7 +141,7 @@ function shutdownSection(s) {
     'moment the child is a zombie or gone, polling its /proc/<pid>/stat in a tight loop from 300 ms before the ' +
     'configured kill. graceinit\'s own log (elapsed_ms of its stopping and killing phases) is beside, as its view. ' +
     `Exit codes seen: ${s.exitCodes.join(', ')} (137 = killed by SIGKILL, as expected).`, '',
-    table(['event', 'configured ms after SIGTERM', 'observed ms (p50)', 'offset p50 ms', 'max |offset| ms', 'offset min–max ms', 'graceinit\'s log, ms (p50)'],
+    table(['event', 'configured ms after SIGTERM', 'observed ms (p50)', 'offset p50 ms', 'max abs. offset ms', 'offset min–max ms', 'graceinit\'s log, ms (p50)'],
       [line('stop signal (SIGTERM to the child)', s.stop, s.delayMs), line('kill (child dead)', s.kill, s.delayMs + s.timeoutMs)]), ''].join('\n');
 }
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, loadNow } from './machine.mjs';
+import { machine } from './machine.mjs';
 import { pidNamespace } from './proc.mjs';
 import { displayCommand, renderMarkdown, chartPanels } from './report.mjs';
 import { renderChart } from './svg.mjs';
@@ -56,10 +56,10 @@ async function main() {
   const ns = pidNamespace();
   const q = args.quick;
   const config = {
-    startup: { rounds: q ? 5 : 40 },
+    startup: { rounds: q ? 5 : 60 },
     memory: { rounds: q ? 2 : 5 },
     latency: { rounds: q ? 2 : 5, signals: q ? 100 : 1000 },
-    reaping: { rounds: q ? 1 : 3, orphans: 10_000 },
+    reaping: { rounds: q ? 1 : 5, orphans: 10_000 },
     shutdown: { runs: q ? 2 : 20 },
     drill: { rounds: q ? 1 : 3 },
   };
@@ -84,7 +84,6 @@ async function main() {
     timings[name] = (Date.now() - t0) / 1000;
     log(`${name}: ${timings[name].toFixed(1)} s`);
   }
-  info.loadEnd = loadNow();
 
   // Commands as a reader would type them, with the namespace prefix where the row runs as PID 1.
   const node = process.execPath;
