@@ -19,8 +19,13 @@ export function drillUnavailable(root) {
   return undefined;
 }
 
-/** sent / ok / failed from the drill's JSON report, wherever the report keeps them. */
-export function drillCounts(report) {
+/**
+ * sent / ok / failed from the drill's JSON report: the run with the given options (`runs[]`, which
+ * --compare makes two of), its `stats`; older or flatter shapes are looked up too.
+ */
+export function drillCounts(input) {
+  const run = Array.isArray(input?.runs) ? (input.runs.find((r) => r.name === 'given') ?? input.runs[0]) : input;
+  const report = run?.stats ?? run;
   const pick = (obj, ...keys) => {
     for (const key of keys) {
       const v = key.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);

@@ -69,8 +69,8 @@ export function renderMarkdown(results) {
   out.push('## Reproduce', '');
   out.push(`${code('npm install && npm run bench')} (as root, for the PID namespaces and to install the peers with ` +
     `${code('scripts/ensure-packages.sh tini dumb-init catatonit')} when they are missing). ` +
-    `${code('npm run bench -- --only startup,memory')} runs some rows (the others then read "not selected"); ` +
-    `${code('npm run bench -- --quick')} runs fewer rounds, for trying the scripts. The raw samples of the last run are in ` +
+    `${code('npm run bench -- --only startup,memory')} runs some rows and ${code('npm run bench -- --quick')} fewer rounds; ` +
+    `both write to ${code('dist/bench/')} instead of ${code('docs/')}. The raw samples of the last run are in ` +
     `${code('dist/bench/results.json')}. The exact command of this run: ${code(results.commandLine)}.`, '');
   return out.join('\n');
 }
@@ -183,4 +183,53 @@ export function chartPanels(sections) {
   if (sections.drill && !sections.drill.skipped) panels.push({ title: 'Rolling-stop drill, 1 s load-balancer lag: failed requests (median, min–max)', unit: 'requests', decimals: 0,
     bars: bars(sections.drill.rows, (r) => r.failed.p50, (r) => r.failed.min, (r) => r.failed.max) });
   return panels;
+}
+
+/** The README's Benchmarks lines (between its bench markers): the headline ratios of this run. */
+export function renderHeadline(results) {
+  const { sections } = results;
+  const row = (section, id) => section?.rows?.find((r) => r.id === id);
+  const lines = [];
+  const { latency, reaping, startup, memory, shutdown, drill } = sections;
+  const g = row(latency, 'graceinit');
+  if (g) {
+    lines.push(`- Signal forwarding as PID 1: p50 ${fmt(g.summary.p50, 0)} µs, ${fmtRatio(g.vsTini)} tini's ` +
+      `(a bare Node process that only passes signals on: ${fmtRatio(row(latency, 'floor')?.vsTini)}).`);
+  }
+  const r = row(reaping, 'graceinit');
+  if (r) {
+    const peers = reaping.rows.filter((x) => x.kind === 'peer').map((x) => `${x.label} ${fmt(x.drain.p50, 1)}`).join(', ');
+    lines.push(`- Reaping ${reaping.orphans} orphans as PID 1: ${r.zombiesLeftMax} zombies left; last exit → none left ` +
+      `${fmt(r.drain.p50, 1)} ms median (${peers} ms).`);
+  }
+  const s = row(startup, 'graceinit');
+  if (s) {
+    lines.push(`- Start-up, \`graceinit -- true\`: ${fmt(s.summary.p50, 1)} ms, ${fmtRatio(s.vsNode)} \`node -e 0\` ` +
+      `(tini ${fmt(row(startup, 'tini')?.summary.p50, 1)} ms).`);
+  }
+  const m = row(memory, 'graceinit');
+  if (m) {
+    lines.push(`- Private memory (RssAnon) while supervising: ${fmt(m.anon.p50, 1)} MB, ${fmtRatio(m.anonVsNode)} an idle ` +
+      `\`node\` (tini ${fmt(row(memory, 'tini')?.anon.p50, 2)} MB); RSS ${fmt(m.rss.p50, 1)} MB.`);
+  }
+  if (shutdown) {
+    lines.push(`- Shutdown precision (\`--delay 2 --timeout 2\`, ${shutdown.runs} runs): stop signal ${fmt(shutdown.stop.offset.p50, 1)} ms ` +
+      `late at p50 (worst ${fmt(shutdown.stop.absOffset.max, 1)}), kill ${fmt(shutdown.kill.offset.p50, 1)} ms (worst ${fmt(shutdown.kill.absOffset.max, 1)}).`);
+  }
+  if (drill?.skipped) lines.push(`- Rolling-stop drill: not measured in this run (${drill.skipped}).`);
+  else if (drill) {
+    const d = drill.rows.map((x) => `${x.label} ${x.failedTotal}/${x.sentTotal}`).join(', ');
+    lines.push(`- Rolling-stop drill, 1 s load-balancer lag, failed/sent over ${drill.rounds} drills each: ${d}.`);
+  }
+  lines.push('', `Measured side by side by \`npm run bench\` on ${results.date.slice(0, 10)} (${results.machine.cpu}, nproc ` +
+    `${results.machine.nproc}); method, spreads and every number: [docs/benchmarks.md](docs/benchmarks.md).`);
+  return lines.join('\n');
+}
+
+/** text with the part between the bench markers replaced by `body`; unchanged when they are missing. */
+export function replaceBetweenMarkers(text, body, start = '<!-- bench:start -->', end = '<!-- bench:end -->') {
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return text;
+  return `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`;
 }

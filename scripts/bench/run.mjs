@@ -3,12 +3,12 @@
 // run, interleaved; writes docs/benchmarks.md, docs/benchmarks.svg and dist/bench/results.json.
 //   node scripts/bench/run.mjs [--quick] [--only startup,memory,latency,reaping,shutdown,drill]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine } from './machine.mjs';
 import { pidNamespace } from './proc.mjs';
-import { displayCommand, renderMarkdown, chartPanels } from './report.mjs';
+import { chartPanels, displayCommand, renderHeadline, renderMarkdown, replaceBetweenMarkers } from './report.mjs';
 import { renderChart } from './svg.mjs';
 import { PEER_PACKAGES, subjects as findSubjects } from './subjects.mjs';
 import { startup } from './startup.mjs';
@@ -105,16 +105,24 @@ async function main() {
     machine: info, config, timings, errors, sections,
     subjects: subjects.map(({ id, label, version, kind }) => ({ id, label, version, kind })),
   };
+  // Only a full run replaces the committed report; --quick and --only write beside the raw samples.
+  const fullRun = args.only.length === SECTIONS.length && !args.quick;
+  const outDir = fullRun ? join(root, 'docs') : join(root, 'dist', 'bench');
   mkdirSync(join(root, 'dist', 'bench'), { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(join(root, 'dist', 'bench', 'results.json'), JSON.stringify(results, null, 1));
-  mkdirSync(join(root, 'docs'), { recursive: true });
-  writeFileSync(join(root, 'docs', 'benchmarks.md'), renderMarkdown(results));
-  writeFileSync(join(root, 'docs', 'benchmarks.svg'), renderChart({
+  writeFileSync(join(outDir, 'benchmarks.md'), renderMarkdown(results));
+  writeFileSync(join(outDir, 'benchmarks.svg'), renderChart({
     title: 'graceinit beside tini, dumb-init and catatonit',
     subtitle: `${results.date.slice(0, 10)} · ${info.cpu}, nproc ${info.nproc} · ${info.kernel} · Node ${info.node} · npm run bench`,
     panels: chartPanels(sections),
   }));
-  log(`wrote docs/benchmarks.md, docs/benchmarks.svg, dist/bench/results.json in ${(results.durationS / 60).toFixed(1)} min`);
+  // The README quotes the headline ratios: those of the last full run.
+  const readme = join(root, 'README.md');
+  if (fullRun) writeFileSync(readme, replaceBetweenMarkers(readFileSync(readme, 'utf8'), renderHeadline(results)));
+  const rel = (p) => p.slice(root.length + 1);
+  log(`wrote ${rel(join(outDir, 'benchmarks.md'))}, ${rel(join(outDir, 'benchmarks.svg'))}, dist/bench/results.json` +
+    `${fullRun ? ', README.md (Benchmarks)' : ''} in ${(results.durationS / 60).toFixed(1)} min`);
   if (Object.keys(errors).length) {
     log(`rows not measured: ${Object.entries(errors).map(([k, v]) => `${k} (${v})`).join('; ')}`);
     process.exit(1);

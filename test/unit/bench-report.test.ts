@@ -74,3 +74,25 @@ test('the report says which rows were skipped and why, and marks missed targets'
   assert.match(md, /## 3\. Signal[^#]*not selected/);
   assert.match(md, /row 6 skipped: graceinit drill not available in this checkout/);
 });
+
+test('the README headline is rebuilt between its markers and nowhere else', async () => {
+  const { renderHeadline, replaceBetweenMarkers } = await load('report.mjs');
+  const sum = (p50: number) => ({ n: 3, p10: p50, p50, p90: p50, min: p50, max: p50 });
+  const headline: string = renderHeadline({
+    date: '2026-01-01T00:00:00Z', machine: { cpu: 'Test CPU', nproc: 2 },
+    sections: {
+      latency: { rows: [{ id: 'graceinit', summary: sum(30), vsTini: 1.5 }, { id: 'floor', summary: sum(28), vsTini: 1.4 }] },
+      reaping: { orphans: 10000, rows: [{ id: 'graceinit', kind: 'graceinit', zombiesLeftMax: 0, drain: sum(12) },
+        { id: 'tini', label: 'tini', kind: 'peer', zombiesLeftMax: 0, drain: sum(40) }] },
+      drill: { skipped: 'graceinit drill not available in this checkout' },
+    },
+  });
+  assert.match(headline, /p50 30 µs, 1\.50× tini's \(a bare Node process that only passes signals on: 1\.40×\)/);
+  assert.match(headline, /Reaping 10000 orphans as PID 1: 0 zombies left; last exit → none left 12\.0 ms median \(tini 40\.0 ms\)/);
+  assert.match(headline, /drill: not measured in this run \(graceinit drill not available/);
+  assert.doesNotMatch(headline, /Start-up/, 'rows not measured are not quoted');
+
+  const readme = '# x\n## Benchmarks\n<!-- bench:start -->\nold\n<!-- bench:end -->\nrest\n';
+  assert.equal(replaceBetweenMarkers(readme, 'new'), '# x\n## Benchmarks\n<!-- bench:start -->\nnew\n<!-- bench:end -->\nrest\n');
+  assert.equal(replaceBetweenMarkers('no markers', 'new'), 'no markers');
+});

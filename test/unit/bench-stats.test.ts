@@ -71,8 +71,14 @@ test('targets are judged from ratios of the same run, and unmeasured ones are no
   assert.match(byName(drilled, 'drill').measured, /0 of 900/);
 });
 
-test('drill counts are found at the top of the report or one level down', async () => {
+test('drill counts are read from the run with the given options, or from a flatter report', async () => {
   const { drillCounts } = await load('drill.mjs');
+  const report = { verdict: 'fail', exitCode: 1, runs: [
+    { name: 'plain', stats: { sent: 600, ok: 300, failed: 300 } },
+    { name: 'given', stats: { sent: 601, ok: 401, failed: 200, byOutcome: { refused: 200 } } },
+  ] };
+  assert.deepEqual(drillCounts(report), { sent: 601, ok: 401, failed: 200 });
+  assert.deepEqual(drillCounts({ runs: [{ name: 'x', stats: { sent: 5, ok: 5, failed: 0 } }] }), { sent: 5, ok: 5, failed: 0 });
   assert.deepEqual(drillCounts({ sent: 600, ok: 580, failed: 20 }), { sent: 600, ok: 580, failed: 20 });
   assert.deepEqual(drillCounts({ requests: { sent: 10, ok: 10, failed: { total: 0, refused: 0 } } }), { sent: 10, ok: 10, failed: 0 });
   const missing = drillCounts({ verdict: 'pass' });
