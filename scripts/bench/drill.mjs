@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarize, roundOrder } from './stats.mjs';
+import { track } from './proc.mjs';
 
 export const LAG = '1s';
 
@@ -91,7 +92,8 @@ export async function drill({ root, subjects, rounds, log }) {
 
 function runDrill(argv, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // SIGTERM, not SIGKILL, if the bench stops early: the drill cleans up what it started on SIGTERM.
+    const child = track(spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] }), 'SIGTERM');
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });

@@ -7,6 +7,31 @@ export const monoNs = () => process.hrtime.bigint(); // CLOCK_MONOTONIC, the clo
 export const monoMs = () => Number(process.hrtime.bigint()) / 1e6;
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Every child the bench starts, until it has exited: none may outlive the bench, whatever ends it.
+const live = new Set();
+
+/** Registers a spawned child so that the bench's exit (or Ctrl-C) kills it. */
+export function track(child, signal = 'SIGKILL') {
+  const entry = { child, signal };
+  live.add(entry);
+  child.on('exit', () => live.delete(entry));
+  return child;
+}
+
+function killLive() {
+  for (const { child, signal } of live) {
+    try { child.kill(signal); } catch { /* gone */ }
+  }
+}
+process.on('exit', killLive);
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  process.on(signal, () => {
+    console.error(`bench: ${signal}, stopping`);
+    killLive();
+    process.exit(code);
+  });
+}
+
 let nsCache;
 /** The unshare prefix that makes the next command PID 1 of a new PID namespace, or null and why. */
 export function pidNamespace() {
@@ -71,7 +96,8 @@ export class Run {
     const full = [...prefix, ...argv];
     this.argv = full;
     this.pid1 = pid1;
-    this.proc = spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', stderr], env: env ?? process.env, cwd });
+    // unshare --kill-child takes the namespace down with it when it gets SIGKILL.
+    this.proc = track(spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', stderr], env: env ?? process.env, cwd }));
     this.lines = [];
     this.stderr = '';
     this.waiters = [];
@@ -146,7 +172,7 @@ export class Run {
 /** Wall time of one synchronous run of argv, in ms, with its exit status. */
 export function timeOnce(argv, env) {
   const start = monoNs();
-  const result = spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', env: env ?? process.env });
+  const result = spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', env: env ?? process.env, timeout: 30_000, killSignal: 'SIGKILL' });
   const ms = Number(monoNs() - start) / 1e6;
   return { ms, status: result.status, error: result.error?.message };
 }
