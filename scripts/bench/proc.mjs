@@ -9,9 +9,11 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Every child the bench starts, until it has exited: none may outlive the bench, whatever ends it.
 const live = new Set();
+let guarded = false;
 
 /** Registers a spawned child so that the bench's exit (or Ctrl-C) kills it. */
 export function track(child, signal = 'SIGKILL') {
+  if (!guarded) guardExit();
   const entry = { child, signal };
   live.add(entry);
   child.on('exit', () => live.delete(entry));
@@ -23,13 +25,18 @@ function killLive() {
     try { child.kill(signal); } catch { /* gone */ }
   }
 }
-process.on('exit', killLive);
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
-  process.on(signal, () => {
-    console.error(`bench: ${signal}, stopping`);
-    killLive();
-    process.exit(code);
-  });
+
+// Installed at the first child, so that importing this module (the unit tests do) changes nothing.
+function guardExit() {
+  guarded = true;
+  process.on('exit', killLive);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+    process.on(signal, () => {
+      console.error(`bench: ${signal}, stopping`);
+      killLive();
+      process.exit(code);
+    });
+  }
 }
 
 let nsCache;

@@ -2,6 +2,7 @@
 // `npm run bench`: graceinit beside tini, dumb-init and catatonit, every init on the same work in one
 // run, interleaved; writes docs/benchmarks.md, docs/benchmarks.svg and dist/bench/results.json.
 //   node scripts/bench/run.mjs [--quick] [--only startup,memory,latency,reaping,shutdown,drill]
+//   node scripts/bench/run.mjs --render-only   report and chart again from the last full run's dist/bench/results.json
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,14 +24,15 @@ const SECTIONS = ['startup', 'memory', 'latency', 'reaping', 'shutdown', 'drill'
 const PID1_SECTIONS = new Set(['memory', 'latency', 'reaping', 'shutdown']);
 
 function parseArgs(argv) {
-  const args = { quick: false, only: SECTIONS };
+  const args = { quick: false, only: SECTIONS, renderOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') args.quick = true;
+    else if (argv[i] === '--render-only') args.renderOnly = true;
     else if (argv[i] === '--only' && argv[i + 1]) {
       args.only = argv[++i].split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = args.only.filter((s) => !SECTIONS.includes(s));
       if (unknown.length) fail(`--only: unknown row ${unknown.join(', ')} (rows: ${SECTIONS.join(', ')})`);
-    } else fail(`unknown argument ${argv[i]} (usage: run.mjs [--quick] [--only ${SECTIONS.join(',')}])`);
+    } else fail(`unknown argument ${argv[i]} (usage: run.mjs [--quick] [--only ${SECTIONS.join(',')}] | --render-only)`);
   }
   return args;
 }
@@ -44,6 +46,12 @@ const log = (msg) => console.log(`bench: ${msg}`);
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.renderOnly) {
+    const file = join(root, 'dist', 'bench', 'results.json');
+    if (!existsSync(file)) fail(`--render-only: ${file} is missing: run the bench first`);
+    write(JSON.parse(readFileSync(file, 'utf8')));
+    return;
+  }
   const started = Date.now();
   if (!existsSync(join(root, 'dist', 'src', 'main.js'))) fail('dist/src/main.js is missing: run `npm run build` first (npm run bench does)');
   const ensure = spawnSync('bash', [join(root, 'scripts', 'ensure-packages.sh'), ...PEER_PACKAGES], { stdio: 'inherit' });
@@ -104,29 +112,36 @@ async function main() {
     commandLine: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: info, config, timings, errors, sections,
     subjects: subjects.map(({ id, label, version, kind }) => ({ id, label, version, kind })),
+    // Only a full run replaces the committed report; --quick and --only write beside the raw samples.
+    full: args.only.length === SECTIONS.length && !args.quick,
   };
-  // Only a full run replaces the committed report; --quick and --only write beside the raw samples.
-  const fullRun = args.only.length === SECTIONS.length && !args.quick;
-  const outDir = fullRun ? join(root, 'docs') : join(root, 'dist', 'bench');
-  mkdirSync(join(root, 'dist', 'bench'), { recursive: true });
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(root, 'dist', 'bench', 'results.json'), JSON.stringify(results, null, 1));
-  writeFileSync(join(outDir, 'benchmarks.md'), renderMarkdown(results));
-  writeFileSync(join(outDir, 'benchmarks.svg'), renderChart({
-    title: 'graceinit beside tini, dumb-init and catatonit',
-    subtitle: `${results.date.slice(0, 10)} · ${info.cpu}, nproc ${info.nproc} · ${info.kernel} · Node ${info.node} · npm run bench`,
-    panels: chartPanels(sections),
-  }));
-  // The README quotes the headline ratios: those of the last full run.
-  const readme = join(root, 'README.md');
-  if (fullRun) writeFileSync(readme, replaceBetweenMarkers(readFileSync(readme, 'utf8'), renderHeadline(results)));
-  const rel = (p) => p.slice(root.length + 1);
-  log(`wrote ${rel(join(outDir, 'benchmarks.md'))}, ${rel(join(outDir, 'benchmarks.svg'))}, dist/bench/results.json` +
-    `${fullRun ? ', README.md (Benchmarks)' : ''} in ${(results.durationS / 60).toFixed(1)} min`);
+  write(results);
   if (Object.keys(errors).length) {
     log(`rows not measured: ${Object.entries(errors).map(([k, v]) => `${k} (${v})`).join('; ')}`);
     process.exit(1);
   }
+}
+
+/** docs/benchmarks.md and .svg (dist/bench/ for partial runs), the raw results, the README headline. */
+function write(results) {
+  const { full, machine: info } = results;
+  const outDir = full ? join(root, 'docs') : join(root, 'dist', 'bench');
+  mkdirSync(join(root, 'dist', 'bench'), { recursive: true });
+  mkdirSync(outDir, { recursive: true });
+  const raw = join(root, 'dist', 'bench', full ? 'results.json' : 'results-partial.json');
+  writeFileSync(raw, JSON.stringify(results, null, 1));
+  writeFileSync(join(outDir, 'benchmarks.md'), renderMarkdown(results));
+  writeFileSync(join(outDir, 'benchmarks.svg'), renderChart({
+    title: 'graceinit beside tini, dumb-init and catatonit',
+    subtitle: `${results.date.slice(0, 10)} · ${info.cpu}, nproc ${info.nproc} · ${info.kernel} · Node ${info.node} · npm run bench`,
+    panels: chartPanels(results.sections),
+  }));
+  // The README quotes the headline ratios: those of the last full run.
+  const readme = join(root, 'README.md');
+  if (full) writeFileSync(readme, replaceBetweenMarkers(readFileSync(readme, 'utf8'), renderHeadline(results)));
+  const rel = (p) => p.slice(root.length + 1);
+  log(`wrote ${rel(join(outDir, 'benchmarks.md'))}, ${rel(join(outDir, 'benchmarks.svg'))}, ${rel(raw)}` +
+    `${full ? ', README.md (Benchmarks)' : ''} (a run of ${(results.durationS / 60).toFixed(1)} min)`);
 }
 
 main().catch((err) => {

@@ -30,6 +30,7 @@ function formatValue(value, decimals, unit) {
 /**
  * panels: [{ title, unit, decimals?, note?, bars: [{ label, value, low?, high?, kind?, text? }] }]
  * kind is graceinit | peer | baseline (colour); low/high draw a whisker; text replaces the value label.
+ * A whisker beyond 3× the largest bar ends at the axis in an arrow (class "whisker cut").
  */
 export function renderChart({ title, subtitle = '', panels, width = 820 }) {
   const plotW = width - LABEL_W - VALUE_W;
@@ -37,8 +38,12 @@ export function renderChart({ title, subtitle = '', panels, width = 820 }) {
   let y = subtitle ? 58 : 44;
   for (const panel of panels) {
     const decimals = panel.decimals ?? 1;
-    const finite = panel.bars.flatMap((b) => [b.value, b.high]).filter((v) => Number.isFinite(v));
-    const axisMax = niceMax(finite.length ? Math.max(...finite) : 0);
+    // The axis fits the bars and the whiskers, except a whisker far out (a tail 3× the largest bar):
+    // that one is cut at the axis end and marked with an arrow, so the bars stay readable.
+    const values = panel.bars.map((b) => b.value).filter((v) => Number.isFinite(v));
+    const valueMax = values.length ? Math.max(...values) : 0;
+    const highs = panel.bars.map((b) => b.high).filter((v) => Number.isFinite(v) && v <= 3 * valueMax);
+    const axisMax = niceMax(Math.max(valueMax, ...highs));
     const x = (v) => LABEL_W + (Math.max(0, v) / axisMax) * plotW;
     parts.push(`<text class="panel" x="12" y="${y + 20}">${escapeXml(panel.title)}</text>`);
     let by = y + PANEL_HEAD;
@@ -49,8 +54,10 @@ export function renderChart({ title, subtitle = '', panels, width = 820 }) {
         const w = num(x(bar.value) - LABEL_W);
         parts.push(`<rect class="bar" data-value="${bar.value}" x="${LABEL_W}" y="${by}" width="${w}" height="${BAR_H}" fill="${COLORS[bar.kind] ?? COLORS.peer}"/>`);
         if (Number.isFinite(bar.low) && Number.isFinite(bar.high)) {
-          const [x1, x2] = [num(x(bar.low)), num(x(bar.high))];
-          parts.push(`<path class="whisker" d="M${x1} ${num(cy)}H${x2}M${x1} ${by + 3}V${by + BAR_H - 3}M${x2} ${by + 3}V${by + BAR_H - 3}" stroke="#1a202c" stroke-width="1.2" fill="none"/>`);
+          const cut = bar.high > axisMax;
+          const [x1, x2] = [num(x(Math.min(bar.low, axisMax))), num(x(Math.min(bar.high, axisMax)))];
+          const end = cut ? `M${x2 - 5} ${by + 3}L${x2} ${num(cy)}L${x2 - 5} ${by + BAR_H - 3}` : `M${x2} ${by + 3}V${by + BAR_H - 3}`;
+          parts.push(`<path class="whisker${cut ? ' cut' : ''}" d="M${x1} ${num(cy)}H${x2}M${x1} ${by + 3}V${by + BAR_H - 3}${end}" stroke="#1a202c" stroke-width="1.2" fill="none"/>`);
         }
       }
       const text = bar.text ?? formatValue(bar.value, decimals, panel.unit);

@@ -44,6 +44,20 @@ test('the chart draws one bar per measured value, to scale, with whiskers and es
   assert.equal((svg.match(/<text/g) ?? []).length, (svg.match(/<\/text>/g) ?? []).length);
 });
 
+test('a whisker far beyond the bars is cut at the axis end so the bars keep their scale', async () => {
+  const { renderChart } = await load('svg.mjs');
+  const svg: string = renderChart({ title: 't', panels: [{ title: 'latency', unit: 'µs', bars: [
+    { label: 'a', value: 40, low: 30, high: 900 },
+    { label: 'b', value: 20, low: 15, high: 30 },
+  ] }] });
+  assert.match(svg, /class="whisker cut"/);
+  assert.equal((svg.match(/class="whisker"/g) ?? []).length, 1);
+  // The axis ends at 50 (nice above 40), so the bar of 40 spans 4/5 of the plot width.
+  assert.match(svg, />50<\/text>/);
+  const width = Number(/data-value="40"[^>]* width="([\d.]+)"/.exec(svg)![1]);
+  assert.ok(Math.abs(width / 420 - 0.8) < 0.01, `bar width ${width}`);
+});
+
 test('displayCommand writes commands as a reader would type them', async () => {
   const { displayCommand } = await load('report.mjs');
   const opts = { root: '/repo', node: '/usr/bin/node' };
