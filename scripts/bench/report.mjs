@@ -122,7 +122,7 @@ function reapingSection(s) {
     'to the init; they block on one pipe, and closing it ("release") ends them all at once. The fixture ' +
     'sees each exit through a pidfd per orphan (readable once the orphan is a zombie: the kernel\'s own notice, ' +
     'after its exit work), and each reaping as kill(pid, 0) failing with ESRCH (a zombie still answers; the pid ' +
-    'is freed when reaped); it wakes at least every 0.2 ms. **Drain = none left − last exit**, both seen by the ' +
+    'is freed when reaped), taking every ready exit before it looks at reaping; it wakes at least every 1 ms. **Drain = none left − last exit**, both seen by the ' +
     'same watcher: the init\'s own lag, which the target is about. Release → none left also counts the kernel\'s ' +
     'time to end 10,000 processes on these CPUs, shown apart. Peak = the most zombies outstanding, sampled every ' +
     '10 ms from the init\'s children lists. Zombies left: a full /proc scan at the end, worst run. One init at a time ' +
