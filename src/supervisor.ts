@@ -12,9 +12,6 @@ import type { Logger } from './log.js';
 import { findExecHelper, type NativeApi } from './native/index.js';
 import type { Options } from './options.js';
 import { describePreStop } from './plan.js';
-import { runCommandPreStop } from './prestop/command.js';
-import { runHttpPreStop } from './prestop/http.js';
-import { runNacosPreStop } from './prestop/nacos.js';
 import { signalGroup, signalProcess } from './process-group.js';
 import type { Reaper } from './reaper.js';
 import { ShutdownMachine, reactionTo, type Phase, type PreStopRun } from './shutdown.js';
@@ -207,15 +204,26 @@ export class Supervisor {
     const step = options.preStops[index]!;
     const label = `pre-stop ${index + 1}/${options.preStops.length}`;
     const timeoutMs = options.preStopTimeoutMs;
+    // Each runner is loaded at the first pre-stop of its kind, not at start: most runs never shut down
+    // with one, and start-up time and memory are what a user of an init pays on every container start
+    // (docs/benchmarks.md).
+    /* eslint-disable @typescript-eslint/no-require-imports */
     switch (step.kind) {
-      case 'command':
+      case 'command': {
+        const { runCommandPreStop } = require('./prestop/command.js') as typeof import('./prestop/command.js');
         return runCommandPreStop({ label, command: describePreStop(step), timeoutMs, env, log, reaper });
-      case 'http':
+      }
+      case 'http': {
+        const { runHttpPreStop } = require('./prestop/http.js') as typeof import('./prestop/http.js');
         return runHttpPreStop({ label, step, timeoutMs, log });
-      case 'nacos':
+      }
+      case 'nacos': {
         // resolvePreStops read the target at start-up; without it graceinit would not have started.
+        const { runNacosPreStop } = require('./prestop/nacos.js') as typeof import('./prestop/nacos.js');
         return runNacosPreStop({ label, target: step.target!, timeoutMs, log });
+      }
     }
+    /* eslint-enable @typescript-eslint/no-require-imports */
   }
 
   private logPhase(phase: Phase, detail?: string): void {
