@@ -1,10 +1,8 @@
 // graceinit's entry: parse and validate options -> supervise the child -> exit with its code.
 import { releaseSignals } from './early-signals.js'; // first: listeners for every signal before anything else loads
 import { hostname, networkInterfaces } from 'node:os';
-import { appReadyCheck } from './app-ready.js';
 import { parseCli, UsageError } from './cli.js';
 import { EXIT_USAGE } from './exit-code.js';
-import { listenErrorText, startHealthServer } from './health.js';
 import { Logger } from './log.js';
 import { loadNative } from './native/index.js';
 import { validateOptions, type Options } from './options.js';
@@ -89,6 +87,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exit(EXIT_INTERNAL);
   });
   if (options.health) {
+    // Loaded only when asked for: node:http is a noticeable part of start-up (docs/benchmarks.md).
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { listenErrorText, startHealthServer } = require('./health.js') as typeof import('./health.js');
+    const { appReadyCheck } = require('./app-ready.js') as typeof import('./app-ready.js');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     // Listening first: a port that is taken is a start-up error, with nothing started.
     const where = options.health;
     await startHealthServer(where, supervisor, appReadyCheck(options), log).catch((err: NodeJS.ErrnoException) => {
