@@ -7,24 +7,30 @@
 //   3. a stripped copy of this node binary gets the blob injected by postject.
 // It skips everything after step 1 when the bundle, the addon, node and this script are the same as
 // for the existing binary (a stamp beside it), so tests can call it on every run.
-//   node scripts/build-binary.mjs [--force] [--quiet]
+//   node scripts/build-binary.mjs [--force] [--quiet] [--output FILE] [--no-code-cache] [--no-strip] [--no-minify]
+// The --no-* switches exist to measure what each reduction buys (scripts/measure-binary.mjs --variants).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const force = process.argv.includes('--force');
-const quiet = process.argv.includes('--quiet');
+const flag = (name) => process.argv.includes(name);
+const force = flag('--force');
+const quiet = flag('--quiet');
+const codeCache = !flag('--no-code-cache');
+const strip = !flag('--no-strip');
+const minify = !flag('--no-minify');
+const outputArg = process.argv.indexOf('--output');
 const say = (line) => { if (!quiet) console.error(`build-binary: ${line}`); };
 
 // Names shared with src/native/sea.ts (NATIVE_ASSET) and with the tests (binaryPath()).
 const ASSET = 'graceinit_native.node';
 const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-const output = join(root, 'dist', `graceinit-linux-${process.arch}`);
+const output = outputArg > 0 ? resolve(process.argv[outputArg + 1]) : join(root, 'dist', `graceinit-linux-${process.arch}`);
 const work = join(root, 'dist', 'sea');
 const bundleFile = join(work, 'graceinit.cjs');
 const blobFile = join(work, 'sea-prep.blob');
@@ -53,8 +59,8 @@ const bundle = await esbuild.build({
   format: 'cjs',
   // Whitespace and syntax only: identifiers stay, so an internal error's stack (logged by main.ts)
   // still names graceinit's functions.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  minifyWhitespace: minify,
+  minifySyntax: minify,
   legalComments: 'none',
   write: false,
   logLevel: 'warning',
@@ -65,7 +71,7 @@ const stamp = createHash('sha256')
   .update(code)
   .update(readFileSync(addon))
   .update(readFileSync(fileURLToPath(import.meta.url)))
-  .update(`${process.execPath} ${process.version} ${statSync(process.execPath).mtimeMs}`)
+  .update(`${process.execPath} ${process.version} ${statSync(process.execPath).mtimeMs} ${codeCache} ${strip}`)
   .digest('hex');
 if (!force && existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
   say(`${relative(root, output)} is up to date`);
@@ -78,7 +84,7 @@ writeFileSync(configFile, JSON.stringify({
   main: bundleFile,
   output: blobFile,
   disableExperimentalSEAWarning: true,
-  useCodeCache: true,
+  useCodeCache: codeCache,
   assets: { [ASSET]: addon },
 }, null, 2));
 execFileSync(process.execPath, ['--experimental-sea-config', configFile], { stdio: quiet ? 'ignore' : 'inherit' });
@@ -89,10 +95,12 @@ copyFileSync(process.execPath, tmp);
 chmodSync(tmp, 0o755);
 // Debug info and the static symbol table are most of node's size; addons link against the dynamic
 // symbol table, which strip keeps. Before injecting: postject's note must survive untouched.
-try {
-  execFileSync('strip', ['--strip-all', tmp], { stdio: 'ignore' });
-} catch {
-  say('strip is not available (binutils): the binary stays unstripped');
+if (strip) {
+  try {
+    execFileSync('strip', ['--strip-all', tmp], { stdio: 'ignore' });
+  } catch {
+    say('strip is not available (binutils): the binary stays unstripped');
+  }
 }
 const { inject } = require('postject');
 // postject's LIEF warns once per note section of node ("Can't find string offset"): harmless noise.

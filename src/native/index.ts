@@ -72,5 +72,5 @@ export function loadNative(candidates: NativeCandidate[] = nativeCandidates()): 
     }
   }
   if (missing.length) errors.push(`not found: ${missing.join(', ')}`);
-  return { detail: errors.join('; ') };
+  return { detail: errors.join('; ') || 'no candidate to load' };
 }

@@ -32,10 +32,7 @@ function binaryDir(t: { after(fn: () => void): void }): string {
 }
 
 describe('single executable', () => {
-  before(() => {
-    ensureBinary();
-    ensurePackages('busybox-static');
-  });
+  before(() => ensureBinary());
 
   test('prints the package version and runs a command, with no Node warning', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -119,6 +116,7 @@ while :; do sleep 0.05; done
 `;
 
   pid1Test('as PID 1 in a root with no node: pre-stop, delay, stop signal, orphans reaped, exit code', async (t) => {
+    ensurePackages('busybox-static');
     const rootfs = buildRootfs(BINARY, { '/app.sh': APP });
     t.after(() => rootfs.remove());
     const mode = namespaceMode();
