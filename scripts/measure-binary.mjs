@@ -3,7 +3,8 @@
 // and of tini, side by side in one run; prints a Markdown table with the date, machine and command.
 //   node scripts/measure-binary.mjs [--runs N] [--variants]
 // start-up: wall time of `<init> -- true`, from spawn to exit, median of N runs, interleaved;
-// RSS: VmRSS of the init process (not its child) while it supervises `sleep`, median of 3 runs;
+// RSS: resident memory of the init process (not its child) while it supervises `sleep`, and its
+// anonymous part, median of 5 runs;
 // size: what an image needs: the binary; the package's files, its production dependencies and node;
 // tini-static (the one-file tini an image COPYs).
 // --variants adds binaries built without one reduction each (code cache, strip, minify) to show what
@@ -81,17 +82,22 @@ function startupMs(argv) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** VmRSS (kB) of the init while its child runs, read once the child has been running for 300 ms. */
+/**
+ * RSS and its anonymous part (kB) of the init while its child runs, read once the child has been
+ * running for 500 ms. The file-backed part depends on the page cache (fault-around maps more of a
+ * freshly written binary); the anonymous part is what the process itself allocated.
+ */
 async function rssKb(argv) {
   const init = spawn(argv[0], [...argv.slice(1), '--', 'sleep', '10'], { stdio: 'ignore' });
   const exited = new Promise((r) => init.once('exit', r));
   const children = () => { try { return readFileSync(`/proc/${init.pid}/task/${init.pid}/children`, 'utf8').trim(); } catch { return ''; } };
   for (let i = 0; i < 100 && !children(); i++) await sleep(20);
-  await sleep(300);
-  const status = readFileSync(`/proc/${init.pid}/status`, 'utf8');
+  await sleep(500);
+  const rollup = readFileSync(`/proc/${init.pid}/smaps_rollup`, 'utf8');
   init.kill('SIGTERM');
   await exited;
-  return Number(status.match(/^VmRSS:\s+(\d+) kB/m)[1]);
+  const kb = (key) => Number(rollup.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))[1]);
+  return { rss: kb('Rss'), anon: kb('Anonymous') };
 }
 
 for (const s of subjects) { startupMs(s.argv); startupMs(s.argv); } // warm the page cache
@@ -100,19 +106,19 @@ for (let i = 0; i < runs; i++) for (const s of subjects) times.get(s).push(start
 const rss = new Map();
 for (const s of subjects) {
   const samples = [];
-  for (let i = 0; i < 3; i++) samples.push(await rssKb(s.argv));
-  rss.set(s, median(samples));
+  for (let i = 0; i < 5; i++) samples.push(await rssKb(s.argv));
+  rss.set(s, { rss: median(samples.map((m) => m.rss)), anon: median(samples.map((m) => m.anon)) });
 }
 
 const cpu = cpus();
 const lines = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${process.arch}, ${cpu[0]?.model.trim()} × ${cpu.length}, Linux ${release()}, ` +
     `Node ${process.version}, by \`${['node scripts/measure-binary.mjs', ...process.argv.slice(2)].join(' ')}\` ` +
-    `(start-up: median of ${runs} runs of \`<init> -- true\`; RSS: the init's VmRSS while it supervises \`sleep\`, median of 3).`,
+    `(start-up: median of ${runs} runs of \`<init> -- true\`; RSS: the init's resident memory while it supervises \`sleep\`, median of 5; anonymous: the part not mapped from files).`,
   '',
-  '| init | size on disk | start-up | RSS |',
-  '| --- | --- | --- | --- |',
+  '| init | size on disk | start-up | RSS | anonymous |',
+  '| --- | --- | --- | --- | --- |',
   ...subjects.map((s) => `| ${s.name} | ${mb(s.size.total)}${s.size.detail ? ` (${s.size.detail})` : ''} | ` +
-    `${median(times.get(s)).toFixed(1)} ms | ${(rss.get(s) / 1024).toFixed(1)} MB |`),
+    `${median(times.get(s)).toFixed(1)} ms | ${(rss.get(s).rss / 1024).toFixed(1)} MB | ${(rss.get(s).anon / 1024).toFixed(1)} MB |`),
 ];
 console.log(lines.join('\n'));
