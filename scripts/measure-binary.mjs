@@ -54,6 +54,8 @@ const subjects = [
   { name: 'npm package (`node bin/graceinit`)', argv: [process.execPath, join(root, 'bin', 'graceinit')], size: packageSize() },
   // -s: a subreaper when not PID 1, as graceinit makes itself; without it tini warns on every run.
   { name: 'tini-static 0.19', argv: [TINI, '-s'], size: { total: statSync(TINI).size } },
+  // What any node program pays before its first line runs: start-up only (it supervises nothing).
+  { name: 'baseline: `node -e 0`', argv: [process.execPath, '-e', '0'], startupOnly: true },
 ];
 if (variants) {
   for (const variant of ['--no-code-cache', '--no-strip', '--no-minify']) {
@@ -104,7 +106,7 @@ for (const s of subjects) { startupMs(s.argv); startupMs(s.argv); } // warm the 
 const times = new Map(subjects.map((s) => [s, []]));
 for (let i = 0; i < runs; i++) for (const s of subjects) times.get(s).push(startupMs(s.argv));
 const rss = new Map();
-for (const s of subjects) {
+for (const s of subjects.filter((x) => !x.startupOnly)) {
   const samples = [];
   for (let i = 0; i < 5; i++) samples.push(await rssKb(s.argv));
   rss.set(s, { rss: median(samples.map((m) => m.rss)), anon: median(samples.map((m) => m.anon)) });
@@ -118,7 +120,8 @@ const lines = [
   '',
   '| init | size on disk | start-up | RSS | anonymous |',
   '| --- | --- | --- | --- | --- |',
-  ...subjects.map((s) => `| ${s.name} | ${mb(s.size.total)}${s.size.detail ? ` (${s.size.detail})` : ''} | ` +
-    `${median(times.get(s)).toFixed(1)} ms | ${(rss.get(s).rss / 1024).toFixed(1)} MB | ${(rss.get(s).anon / 1024).toFixed(1)} MB |`),
+  ...subjects.map((s) => `| ${s.name} | ${s.size ? mb(s.size.total) : ''}${s.size?.detail ? ` (${s.size.detail})` : ''} | ` +
+    `${median(times.get(s)).toFixed(1)} ms | ${s.startupOnly ? '' : `${(rss.get(s).rss / 1024).toFixed(1)} MB`} | ` +
+    `${s.startupOnly ? '' : `${(rss.get(s).anon / 1024).toFixed(1)} MB`} |`),
 ];
 console.log(lines.join('\n'));
