@@ -72,6 +72,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   const native = loadNative();
   const reaper = new Reaper(native.api);
+  if (native.api) log.debug('native', `reaper addon loaded from ${native.detail}`);
   if (!native.api) {
     log.warn('no-reaper', `the native addon is not available, orphans will not be reaped: ${native.detail}`);
   } else if (process.pid !== 1) {

@@ -67,11 +67,11 @@ export class InitRun {
   readonly exited: Promise<ExitInfo>;
   private waiters: Array<() => void> = [];
 
-  constructor(args: string[], options: { pid1?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; prefix?: string[] } = {}) {
+  constructor(args: string[], options: { pid1?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; prefix?: string[]; init?: string[] } = {}) {
     const pid1 = options.pid1 ?? true;
     const mode = namespaceMode();
     const prefix = options.prefix ?? (pid1 && mode.kind !== 'none' ? mode.prefix : []);
-    const argv = [...prefix, ...initCommand(), ...args];
+    const argv = [...prefix, ...(options.init ?? initCommand()), ...args];
     this.proc = spawn(argv[0]!, argv.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: options.env ?? { ...process.env },
