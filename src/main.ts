@@ -7,6 +7,7 @@ import { loadNative } from './native/index.js';
 import { validateOptions, type Options } from './options.js';
 import { buildPlan } from './plan.js';
 import { Reaper } from './reaper.js';
+import { resourceReportInterval, startResourceReport } from './resource-report.js';
 import { Supervisor } from './supervisor.js';
 
 /** graceinit's own failure (an uncaught error): distinct from any code the app is likely to use. */
@@ -38,6 +39,7 @@ export function configure(argv: readonly string[], env: NodeJS.ProcessEnv): Opti
 
 export async function main(argv: readonly string[]): Promise<void> {
   const options = configure(argv, process.env);
+  const resourcesEveryMs = debugSetting(() => resourceReportInterval(process.env));
   const log = new Logger(options.logLevel, options.logFormat);
   for (const warning of buildPlan(options).warnings) log.warn('plan-overrun', warning);
 
@@ -57,6 +59,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exit(EXIT_INTERNAL);
   });
   injectTestFault(process.env.GRACEINIT_TEST_FAULT);
+  startResourceReport(resourcesEveryMs, log);
+  await holdStartForTest(process.env.GRACEINIT_TEST_FAULT, log);
   const code = await supervisor.start();
   process.exit(code);
 }
@@ -65,5 +69,24 @@ export async function main(argv: readonly string[]): Promise<void> {
 function injectTestFault(fault: string | undefined): void {
   if (fault === 'throw-after-start') {
     setTimeout(() => { throw new Error('injected fault (GRACEINIT_TEST_FAULT=throw-after-start)'); }, 300);
+  }
+}
+
+/** Test-only, inert unless set: `slow-start[:<ms>]` (default 1000) holds the child's start, so a test can
+ * send TERM in the window where graceinit runs but the child does not (signals queue meanwhile). */
+async function holdStartForTest(fault: string | undefined, log: Logger): Promise<void> {
+  const match = /^slow-start(?::(\d+))?$/.exec(fault ?? '');
+  if (!match) return;
+  const ms = Number(match[1] ?? 1000);
+  log.info('test-fault', `GRACEINIT_TEST_FAULT=${fault}: holding the child's start for ${ms}ms`);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function debugSetting<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof UsageError) usageError(err.message);
+    throw err;
   }
 }
