@@ -22,6 +22,9 @@ export interface CommandPreStopContext {
 const OUTPUT_GRACE_MS = 100;
 
 export function runCommandPreStop(ctx: CommandPreStopContext): PreStopRun {
+  // The bound runs from the moment the step begins: loading execa on first use takes 0.1-0.5 s on a
+  // busy machine, and that must not stretch the step past --pre-stop-timeout (the plan assumes it can't).
+  const deadline = performance.now() + ctx.timeoutMs;
   let cancelled = false;
   let cancel: () => void = () => { cancelled = true; };
   const done = (async () => {
@@ -55,7 +58,7 @@ export function runCommandPreStop(ctx: CommandPreStopContext): PreStopRun {
     const timer = setTimeout(() => {
       reason = 'timeout';
       signalGroup(pid, 'SIGKILL');
-    }, ctx.timeoutMs);
+    }, Math.max(0, deadline - performance.now()));
     cancel = () => {
       reason ??= 'cut';
       clearTimeout(timer);
