@@ -100,7 +100,17 @@ while (!/^ready /m.test(childOut)) {
 const KINDS = ['SIGUSR1', 'SIGUSR2', 'SIGHUP', 'SIGWINCH'];
 let sent = 0;
 const startedAt = performance.now();
+// graceinit's pid is signalled only while it is still ours: a freed pid can be reused at once
+const stillOurs = () => {
+  if (prefix.length === 0) return child.exitCode === null;
+  try {
+    return Number(/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) === child.pid;
+  } catch {
+    return false;
+  }
+};
 const sender = setInterval(() => {
+  if (!stillOurs()) return;
   const due = Math.floor(((performance.now() - startedAt) / 1000) * signalRate) - sent;
   for (let i = 0; i < due; i++) {
     try { process.kill(pid, KINDS[sent % KINDS.length]); } catch { return; }
@@ -113,8 +123,10 @@ const fds = () => readdirSync(`/proc/${pid}/fd`).length;
 const samples = [];
 for (let s = 1; s <= durationS; s++) {
   await sleep(startedAt + s * 1000 - performance.now());
-  if (child.exitCode !== null) break;
-  const sample = { t: s, rss_kb: rssKb(), fds: fds(), resources: resources?.resources ?? null, heap_used_kb: resources?.heap_used_kb ?? null };
+  if (!stillOurs()) break;
+  let rss, fdCount;
+  try { rss = rssKb(); fdCount = fds(); } catch { break; } // graceinit is gone: reported below
+  const sample = { t: s, rss_kb: rss, fds: fdCount, resources: resources?.resources ?? null, heap_used_kb: resources?.heap_used_kb ?? null };
   samples.push(sample);
   if (s % 10 === 0 || s === 1) {
     console.log(`  t=${String(s).padStart(4)}s rss=${sample.rss_kb}kB fds=${sample.fds} resources=${sample.resources} ` +
@@ -123,7 +135,7 @@ for (let s = 1; s <= durationS; s++) {
 }
 clearInterval(sender);
 const finalResources = resources;
-try { process.kill(pid, 'SIGTERM'); } catch { /* gone: reported below */ }
+if (stillOurs()) process.kill(pid, 'SIGTERM');
 const exit = await exited;
 
 const after = samples.filter((x) => x.t > warmupS);

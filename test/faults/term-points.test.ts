@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { describe } from 'node:test';
 import { fixture, monoMs, pid1Test, startInit, type InitRun } from '../helpers/ns.js';
-import { cleanUpMarked, eventually, markedEnv, pidsWithMarker, uniqueMarker } from '../helpers/proc.js';
+import { cleanUpMarked, eventually, isChildOf, markedEnv, pidsWithMarker, uniqueMarker } from '../helpers/proc.js';
 
 const PROMPT_MS = 500;
 
@@ -113,9 +113,9 @@ describe('SIGTERM during the shutdown sequence', () => {
     const termAt = await run.signal('SIGTERM');
     await waitEvent(run, 'phase-killing');
     const pid = await run.initPid();
-    // from the kill on, as fast as they can go, until graceinit is gone
+    // from the kill on, as fast as they can go, until graceinit is gone (and its pid no longer ours)
     let sent = 0;
-    while (run.proc.exitCode === null && monoMs() - termAt < 5000) {
+    while (isChildOf(pid, run.proc.pid!) && monoMs() - termAt < 5000) {
       try {
         process.kill(pid, sent % 3 === 2 ? 'SIGINT' : 'SIGTERM');
         sent++;

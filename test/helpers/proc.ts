@@ -32,6 +32,16 @@ export const rssKb = (pid: number): number => statusField(pid, 'VmRSS');
 /** Peak resident set size so far in kB. */
 export const peakRssKb = (pid: number): number => statusField(pid, 'VmHWM');
 
+/** True while `pid` is still the child of `parent`: a pid freed by an exit may be reused at once by an
+ * unrelated process, which a test must never signal. */
+export function isChildOf(pid: number, parent: number): boolean {
+  try {
+    return Number(/^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) === parent;
+  } catch {
+    return false;
+  }
+}
+
 export function fdCount(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
