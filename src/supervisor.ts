@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { attachSignals } from './early-signals.js';
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, exitCodeFor, type ChildStatus } from './exit-code.js';
-import type { Logger } from './log.js';
+import { takeOwnSigpipe, type Logger } from './log.js';
 import type { Options } from './options.js';
 import { describePreStop } from './plan.js';
 import { runCommandPreStop } from './prestop/command.js';
@@ -14,6 +14,7 @@ import { ShutdownMachine, reactionTo, type Phase, type PreStopRun } from './shut
 import { applyRewrite, signalName, signalNumber } from './signals.js';
 
 const SIGCHLD = signalNumber('SIGCHLD');
+const SIGPIPE = signalNumber('SIGPIPE');
 
 export interface SupervisorDeps {
   options: Options;
@@ -86,6 +87,7 @@ export class Supervisor {
   private stoppedBeforeStart: number | undefined;
 
   private onSignal(signal: number): void {
+    if (signal === SIGPIPE && takeOwnSigpipe()) return; // raised by our own write to a closed stderr
     if (signal === SIGCHLD) {
       const reaped = this.deps.reaper.reap();
       if (reaped > 0) this.deps.log.debug('reap', `reaped ${reaped} orphan(s)`, { reaped });
