@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { describe } from 'node:test';
 import { fixture, pid1Test, startInit, type InitRun } from '../helpers/ns.js';
-import { eventually, freePort, pid1OptionTest } from '../helpers/proc.js';
+import { eventually, freePort, peakRssKb, pid1OptionTest, rssKb, stderrQuiet } from '../helpers/proc.js';
 
 const TOLERANCE_MS = 300;
 /** The daemons below live 300 s: waiting for them would be a hang. A pre-stop costs ~0.1-0.3 s on its
@@ -68,6 +68,28 @@ describe('pre-stops that misbehave', () => {
     assert.ok(delaying >= 500 && delaying < 500 + TOLERANCE_MS, `the sequence went on at +${delaying}ms`);
     assert.doesNotMatch(run.stderr, /pre-stop 1\/1 \| survived/);
     assert.equal(others(run), 'none', 'something of the pre-stop survived');
+  });
+
+  pid1Test('a pre-stop that floods 100 MB without a newline: graceinit\'s memory stays bounded, the line is cut', async (t) => {
+    const run = startInit(t, ['--log-format', 'json', '--pre-stop', 'head -c 100000000 /dev/zero | tr "\\0" a; exit 6', '--',
+      fixture('witness'), 'term-after:2']);
+    await run.waitStdout(/^ready \d+$/m);
+    const pid = await run.initPid();
+    await stderrQuiet(run, 100);
+    const before = rssKb(pid);
+    await run.signal('SIGTERM');
+    await run.waitStdout(/^term 1 \d+$/m, 20_000); // the stop signal: the pre-stop is over
+    const peak = peakRssKb(pid); // graceinit still runs: the app waits for a 2nd TERM
+    await run.signal('SIGTERM');
+    const exit = await run.exited;
+    assert.equal(exit.code, 143, run.stderr.slice(-2000));
+    t.diagnostic(`graceinit RSS ${before} kB before, peak ${peak} kB`);
+    assert.ok(peak - before < 50 * 1024, `graceinit's peak RSS rose by ${peak - before} kB for one long output line`);
+    assert.deepEqual(lines(run, 'pre-stop-exit').map((l) => l.code), [6]);
+    const output = lines(run, 'pre-stop-output');
+    assert.equal(output.length, 1, 'one (cut) line of output');
+    assert.match(String(output[0]!.msg), /^pre-stop 1\/1 \| a{100,}.* \[cut: \d+ more characters\]$/);
+    assert.ok(String(output[0]!.msg).length < 20_000, `a ${String(output[0]!.msg).length}-character log line`);
   });
 
   pid1OptionTest('an HTTP pre-stop whose server accepts and never answers is cut at its timeout, its connection closed',
