@@ -4,12 +4,12 @@
 // child itself (the witness fixture lists every other process when it is told to stop), or, once the
 // child is dead, by running graceinit as a subreaper and scanning for the test's environment marker.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { describe } from 'node:test';
 import { fixture, monoMs, pid1Test, startInit, type InitRun } from '../helpers/ns.js';
-import { cleanUpMarked, eventually, isChildOf, markedEnv, pidsWithMarker, uniqueMarker } from '../helpers/proc.js';
+import { cleanUpMarked, eventually, isChildOf, markedEnv, pidsWithMarker, processState, uniqueMarker } from '../helpers/proc.js';
 
 const PROMPT_MS = 500;
 
@@ -131,6 +131,20 @@ describe('SIGTERM during the shutdown sequence', () => {
     assert.ok(killing >= 300 && killing < 300 + PROMPT_MS, `killed at +${killing}ms`);
     assert.equal(run.jsonLines().filter((l) => l.event === 'child-exit').length, 1);
     assert.deepEqual(run.jsonLines().filter((l) => l.level === 'error'), []);
+  });
+
+  pid1Test('an app stopped by SIGSTOP cannot hold the shutdown: SIGKILL at --timeout, exit 137', async (t) => {
+    const run = startInit(t, ['--log-format', 'json', '--timeout', '300ms', '--', 'sh', '-c', 'echo stopping; kill -STOP $$; echo resumed']);
+    await run.waitStdout(/^stopping$/m);
+    const init = await run.initPid();
+    const app = Number(readFileSync(`/proc/${init}/task/${init}/children`, 'utf8').trim().split(/\s+/)[0]);
+    assert.ok(await eventually(() => processState(app) === 'T', 5000), 'the app did not stop');
+    await run.signal('SIGTERM');
+    const exit = await run.exited;
+    assert.equal(exit.code, 137, run.stderr);
+    const killing = event(run, 'phase-killing')!.elapsed_ms as number;
+    assert.ok(killing >= 300 && killing < 300 + PROMPT_MS, `killed at +${killing}ms`);
+    assert.doesNotMatch(run.stdout, /resumed/);
   });
 
   test('after the kill nothing of the app is left: the grandchild that ignores TERM is gone too (as a subreaper)', async (t) => {
