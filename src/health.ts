@@ -5,6 +5,7 @@
 // The server is small and bounded so a misbehaving client cannot slow graceinit or the app: short
 // header/request/keep-alive timeouts, small headers, capped connections, request bodies refused.
 import * as http from 'node:http';
+import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { ReadyCheck } from './app-ready.js';
 import type { Logger } from './log.js';
@@ -28,7 +29,12 @@ const LIMITS = {
   keepAliveTimeout: 2_000,
   /** Idle sockets (a client that connects and says nothing). */
   socketTimeout: 10_000,
-  maxConnections: 64,
+  /**
+   * Connections held at once. Past it the oldest connection is dropped to make room, rather than the new
+   * one refused: a probe takes milliseconds, so the oldest is a client that holds a socket open (idle,
+   * or trickling its headers), and a flood of those must never keep the kubelet's probe out.
+   */
+  maxConnections: 128,
   maxBody: 1024,
 };
 
@@ -94,7 +100,12 @@ export function startHealthServer(where: HostPort, status: HealthStatus, appRead
     void handle(req, res);
   });
   server.keepAliveTimeout = LIMITS.keepAliveTimeout;
-  server.maxConnections = LIMITS.maxConnections;
+  const open = new Set<Socket>(); // in the order they connected: the first is the oldest
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    if (open.size > LIMITS.maxConnections) open.values().next().value?.destroy();
+  });
   server.setTimeout(LIMITS.socketTimeout, (socket) => socket.destroy());
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

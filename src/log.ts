@@ -70,10 +70,27 @@ export class Logger {
   }
 }
 
+let stderrGone = false;
+let ownSigpipePending = false;
+
 function writeStderr(line: string): void {
+  if (stderrGone) return;
   try {
     writeSync(2, line);
-  } catch {
+  } catch (err) {
     // stderr closed or non-blocking and full: losing a log line must never take PID 1 down.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') {
+      // The reader is gone for good. The kernel answered this write with a SIGPIPE to graceinit, which
+      // is graceinit's own and must not reach the app; writing on would only raise more of them.
+      stderrGone = true;
+      ownSigpipePending = true;
+    }
   }
+}
+
+/** True once, for the SIGPIPE that graceinit's own failed write to stderr raised. */
+export function takeOwnSigpipe(): boolean {
+  const pending = ownSigpipePending;
+  ownSigpipePending = false;
+  return pending;
 }

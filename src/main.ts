@@ -11,6 +11,7 @@ import { podEnv, podVariables } from './pod.js';
 import { resolvePreStops, secretValues } from './prestop/resolve.js';
 import { printPlanText } from './print-plan.js';
 import { Reaper } from './reaper.js';
+import { resourceReportInterval, startResourceReport } from './resource-report.js';
 import { Supervisor } from './supervisor.js';
 
 /** graceinit's own failure (an uncaught error): distinct from any code the app is likely to use. */
@@ -66,18 +67,19 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exit(0);
   }
   const options = { ...configured, preStops: startupStep(() => resolvePreStops(configured.preStops, process.env, pod)) };
+  const resourcesEveryMs = debugSetting(() => resourceReportInterval(process.env));
   const log = new Logger(options.logLevel, options.logFormat);
   for (const secret of secretValues(options.preStops)) log.addSecret(secret);
   for (const warning of buildPlan(options).warnings) log.warn('plan-overrun', warning);
 
   const native = loadNative();
   const reaper = new Reaper(native.api);
-  if (native.api) log.debug('native', `reaper addon loaded from ${native.detail}`);
   if (!native.api) {
     log.warn('no-reaper', `the native addon is not available, orphans will not be reaped: ${native.detail}`);
-  } else if (process.pid !== 1) {
+  } else {
+    log.debug('native', `reaper addon loaded from ${native.detail}`);
     // Not PID 1 (a local run, or docker run without --init): become the reaper of our descendants.
-    reaper.becomeSubreaper();
+    if (process.pid !== 1) reaper.becomeSubreaper();
   }
 
   // Pre-stop commands see the pod variables; the app's environment stays what it was given.
@@ -101,6 +103,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
   }
   injectTestFault(process.env.GRACEINIT_TEST_FAULT);
+  startResourceReport(resourcesEveryMs, log);
+  await holdStartForTest(process.env.GRACEINIT_TEST_FAULT, log);
   const code = await supervisor.start();
   process.exit(code);
 }
@@ -109,5 +113,24 @@ export async function main(argv: readonly string[]): Promise<void> {
 function injectTestFault(fault: string | undefined): void {
   if (fault === 'throw-after-start') {
     setTimeout(() => { throw new Error('injected fault (GRACEINIT_TEST_FAULT=throw-after-start)'); }, 300);
+  }
+}
+
+/** Test-only, inert unless set: `slow-start[:<ms>]` (default 1000) holds the child's start, so a test can
+ * send TERM in the window where graceinit runs but the child does not (signals queue meanwhile). */
+async function holdStartForTest(fault: string | undefined, log: Logger): Promise<void> {
+  const match = /^slow-start(?::(\d+))?$/.exec(fault ?? '');
+  if (!match) return;
+  const ms = Number(match[1] ?? 1000);
+  log.info('test-fault', `GRACEINIT_TEST_FAULT=${fault}: holding the child's start for ${ms}ms`);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function debugSetting<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof UsageError) usageError(err.message);
+    throw err;
   }
 }

@@ -8,7 +8,7 @@ import { spawnChild } from './child-spawn.js';
 import { attachSignals } from './early-signals.js';
 import { describeSetupProblem, errnoCode, startFailure, type ExecReport } from './exec-report.js';
 import { exitCodeFor, type ChildStatus } from './exit-code.js';
-import type { Logger } from './log.js';
+import { takeOwnSigpipe, type Logger } from './log.js';
 import { findExecHelper, type NativeApi } from './native/index.js';
 import type { Options } from './options.js';
 import { describePreStop } from './plan.js';
@@ -19,6 +19,7 @@ import { applyRewrite, signalName, signalNumber } from './signals.js';
 
 const SIGCHLD = signalNumber('SIGCHLD');
 const SIGTTOU = signalNumber('SIGTTOU');
+const SIGPIPE = signalNumber('SIGPIPE');
 
 export interface SupervisorDeps {
   options: Options;
@@ -144,6 +145,7 @@ export class Supervisor {
   private stoppedBeforeStart: number | undefined;
 
   private onSignal(signal: number): void {
+    if (signal === SIGPIPE && takeOwnSigpipe()) return; // raised by our own write to a closed stderr
     if (signal === SIGCHLD) {
       const reaped = this.deps.reaper.reap();
       if (reaped > 0) this.deps.log.debug('reap', `reaped ${reaped} orphan(s)`, { reaped });

@@ -1,13 +1,13 @@
 // A --pre-stop shell command: /bin/sh -c in a process group of its own, output prefixed in the log,
 // bounded by --pre-stop-timeout (then SIGKILL to its whole group). execa is loaded here only, at
 // shutdown, so the common path never pays for it.
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { formatDuration } from '../duration.js';
 import type { Logger } from '../log.js';
 import { signalGroup } from '../process-group.js';
 import type { Reaper } from '../reaper.js';
 import type { PreStopRun } from '../shutdown.js';
+import { BoundedLines } from './lines.js';
 
 export interface CommandPreStopContext {
   label: string; // "pre-stop 1/2"
@@ -20,8 +20,13 @@ export interface CommandPreStopContext {
 
 /** How long to wait for the last output after the shell exited (a daemon it forked may hold the pipe). */
 const OUTPUT_GRACE_MS = 100;
+/** Longer output lines are cut: one log line per output line, each of bounded size. */
+const MAX_LINE_CHARS = 8192;
 
 export function runCommandPreStop(ctx: CommandPreStopContext): PreStopRun {
+  // The bound runs from the moment the step begins: loading execa on first use takes 0.1-0.5 s on a
+  // busy machine, and that must not stretch the step past --pre-stop-timeout (the plan assumes it can't).
+  const deadline = performance.now() + ctx.timeoutMs;
   let cancelled = false;
   let cancel: () => void = () => { cancelled = true; };
   const done = (async () => {
@@ -55,7 +60,7 @@ export function runCommandPreStop(ctx: CommandPreStopContext): PreStopRun {
     const timer = setTimeout(() => {
       reason = 'timeout';
       signalGroup(pid, 'SIGKILL');
-    }, ctx.timeoutMs);
+    }, Math.max(0, deadline - performance.now()));
     cancel = () => {
       if (reason !== undefined) return;
       reason = 'cut';
@@ -95,9 +100,15 @@ export function runCommandPreStop(ctx: CommandPreStopContext): PreStopRun {
 function prefixLines(stream: Readable | null, ctx: CommandPreStopContext): Promise<void> {
   if (!stream) return Promise.resolve();
   return new Promise((resolve) => {
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    lines.on('line', (line) => ctx.log.info('pre-stop-output', `${ctx.label} | ${line}`));
-    lines.on('close', () => resolve());
+    const lines = new BoundedLines(MAX_LINE_CHARS, (line) => ctx.log.info('pre-stop-output', `${ctx.label} | ${line}`));
+    const done = (): void => {
+      lines.end();
+      resolve();
+    };
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => lines.push(chunk));
+    stream.on('end', done);
+    stream.on('close', done); // destroyed before its end (a daemon held it open)
     stream.on('error', () => resolve());
   });
 }
