@@ -56,12 +56,44 @@ function kill(pid: number, group: boolean): void {
  * and would outlive it. Inside a PID namespace the kernel also ends them all with its PID 1.
  */
 export function killTree(root: number): void {
+  const killed = new Set<number>([root]);
   // Twice: a process forked while the first pass ran is caught by the second.
   for (let pass = 0; pass < 2; pass++) {
     const tree = descendantsOf(root);
     kill(root, true);
     kill(root, false);
-    for (const pid of tree) kill(pid, false);
+    for (const pid of tree) {
+      kill(pid, false);
+      killed.add(pid);
+    }
+  }
+  waitUntilDead(killed, DEAD_WITHIN_MS);
+}
+
+/** How long the drill's exit may wait for what it killed to be gone (the kernel tears down async). */
+const DEAD_WITHIN_MS = 2000;
+
+/**
+ * A SIGKILLed process still holds its sockets for a moment (its memory goes first, its files later):
+ * waits, synchronously since exit hooks cannot await, until each is gone or a zombie, so that once the
+ * drill has exited the app's port is free for the next run.
+ */
+function waitUntilDead(pids: Set<number>, withinMs: number): void {
+  const deadline = Date.now() + withinMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    for (const pid of pids) if (isDead(pid)) pids.delete(pid);
+    if (pids.size === 0 || Date.now() > deadline) return;
+    Atomics.wait(pause, 0, 0, 5);
+  }
+}
+
+function isDead(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
   }
 }
 
