@@ -6,14 +6,15 @@ export const NOTES = [
   '- **Start-up and private memory.** graceinit is a Node.js program: every row with `node` in it pays for ' +
   'Node itself, and the "node spawning … (floor)" rows show that part alone (five lines that spawn the child, ' +
   'pass signals on and exit with its status: `scripts/bench/floor.cjs`). What graceinit adds above its floor is ' +
-  'mostly loading code: about twenty CommonJS files from `tsc` plus commander, each one resolved, read and ' +
-  'compiled, its source kept in the heap. Tried so far: (1) the pre-stop runner (`src/prestop/command.ts`, ' +
-  'with `node:readline`; execa was already lazy) is loaded at the first pre-stop instead of at start-up; ' +
-  '(2) the "esbuild bundle, experiment" rows (present when esbuild is installed) run the same code as one file: ' +
-  'the difference from the `graceinit` row is what bundling the npm-installed CLI would save; (3) the ' +
-  '"single executable" rows (present after `npm run build:binary`: a bundle with a V8 code cache) measure ' +
-  'the shipped alternative. Not done here: making `bin/graceinit` load a bundle, which changes the build and ' +
-  'the launcher (proposed as a follow-up). Dropping commander for a hand-written parser was not tried: it ' +
+  'mostly loading code: commander and about thirty modules of its own, read and compiled, their source ' +
+  'kept in the heap. Done: (1) what the common path does not need loads when first used ' +
+  '(the pre-stop runners and execa at the first pre-stop, node:http with --health-port, the drill only for ' +
+  '`graceinit drill`); (2) `npm run build` bundles the CLI and commander into one file that `bin/graceinit` ' +
+  'loads (`scripts/bundle.mjs`): the "dist/src, unbundled" rows run the same code module by module, so their ' +
+  'difference from the `graceinit` rows is what the bundle saves; (3) the "single executable" rows ' +
+  '(present after `npm run build:binary`: a bundle with a V8 code cache) measure the shipped alternative. ' +
+  'Not available on Node 20: a compile cache for ordinary modules (`module.enableCompileCache` is Node 22). ' +
+  'Dropping commander for a hand-written parser was not tried: it ' +
   'is the chosen parser (README, Dependencies) and the gain would be a part of the module-loading cost only.',
   '- **Signal latency.** A signal reaches JavaScript through libuv\'s signal pipe and one turn of the event ' +
   'loop before graceinit calls kill(); the "node passing signals on (floor)" row, which does nothing else, ' +

@@ -1,9 +1,8 @@
 // The inits compared, and how each one is invoked. graceinit runs from this checkout
 // (node bin/graceinit); the peers are Debian's packages. Optional graceinit variants join when
-// present: the single executable (npm run build:binary) and an esbuild bundle of dist/src.
+// present: the single executable (npm run build:binary); and, for comparison, dist/src unbundled.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PEER_PACKAGES = ['tini', 'dumb-init', 'catatonit'];
@@ -31,8 +30,7 @@ export async function subjects(root, log) {
   } else {
     log(`single executable not found at ${binary}: its rows are left out (npm run build:binary adds them)`);
   }
-  const bundle = await buildBundle(root, log);
-  if (bundle) list.push(bundle);
+  list.push(unbundled(root));
   const peers = [
     { id: 'tini', pid1: ['tini', '--'], plain: ['tini', '-s', '--'] },
     { id: 'dumb-init', pid1: ['dumb-init', '--'], plain: ['dumb-init', '--'] },
@@ -47,30 +45,12 @@ export async function subjects(root, log) {
 }
 
 /**
- * An experiment, not a shipped form: dist/src and commander in one file by esbuild (when installed),
- * run by node. Shows what one file instead of ~20 modules saves at start-up. The addon is found
- * through GRACEINIT_NATIVE because the bundle does not live beside build/.
+ * For comparison, not a shipped form: the same CLI from tsc's output, module by module (dist/src), as
+ * bin/graceinit ran it before it loaded the bundle (scripts/bundle.mjs). The difference from the
+ * `graceinit` row is what the bundle saves at every start.
  */
-async function buildBundle(root, log) {
-  let esbuild;
-  try {
-    esbuild = createRequire(join(root, 'package.json'))('esbuild');
-  } catch {
-    log('esbuild not installed: the bundle experiment rows are left out');
-    return undefined;
-  }
-  const outDir = join(root, 'dist', 'bench');
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, 'graceinit-bundle.js');
-  await esbuild.build({
-    entryPoints: [join(root, 'dist', 'src', 'main.js')],
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning',
-    external: ['execa'], // loaded at shutdown only; stays a runtime import
-    footer: { js: 'module.exports.main(process.argv.slice(2));' },
-  });
-  const env = { ...process.env, GRACEINIT_NATIVE: join(root, 'build', 'Release', 'graceinit_native.node') };
-  return {
-    id: 'graceinit-bundle', label: 'graceinit (esbuild bundle, experiment)', kind: 'graceinit', env,
-    pid1: [process.execPath, outfile, '--'], plain: [process.execPath, outfile, '--'], version: 'checkout',
-  };
+function unbundled(root) {
+  const main = join(root, 'dist', 'src', 'main.js');
+  const argv = [process.execPath, '-e', 'require(process.argv[1]).main(process.argv.slice(2))', main, '--'];
+  return { id: 'graceinit-unbundled', label: 'graceinit (dist/src, unbundled)', kind: 'graceinit', pid1: argv, plain: argv, version: 'checkout' };
 }

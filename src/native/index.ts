@@ -25,6 +25,18 @@ export interface NativeLoad {
 export type NativeCandidate = string | { seaAsset: string };
 
 /**
+ * The package's root folder: the nearest one above this code that holds binding.gyp. The tsc output
+ * (dist/src/native/index.js) and the start-up bundle (dist/src/graceinit.bundle.js) sit at different
+ * depths, so a fixed number of '..' would be wrong for one of them.
+ */
+export function packageRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'binding.gyp'))) return dir;
+    if (dirname(dir) === dir) return join(from, '..', '..', '..');
+  }
+}
+
+/**
  * Candidates, most specific first: GRACEINIT_NATIVE; then, in the single executable, its embedded
  * addon and a graceinit_native.node beside the binary (for a temp dir mounted noexec or read-only);
  * otherwise the node-gyp build of this package and its prebuilds/.
@@ -36,7 +48,7 @@ export function nativeCandidates(env: NodeJS.ProcessEnv = process.env, sea = sea
     candidates.push({ seaAsset: NATIVE_ASSET }, join(dirname(process.execPath), 'graceinit_native.node'));
     return candidates;
   }
-  const root = join(__dirname, '..', '..', '..');
+  const root = packageRoot();
   candidates.push(
     join(root, 'build', 'Release', 'graceinit_native.node'),
     join(root, 'build', 'Debug', 'graceinit_native.node'),
@@ -89,7 +101,7 @@ export const EXEC_HELPER_NAME = 'graceinit-exec';
  */
 export function execHelperCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
   if (env.GRACEINIT_EXEC_HELPER) return [env.GRACEINIT_EXEC_HELPER];
-  const root = join(__dirname, '..', '..', '..');
+  const root = packageRoot();
   return [
     join(root, 'build', 'Release', EXEC_HELPER_NAME),
     join(root, 'build', 'Debug', EXEC_HELPER_NAME),
