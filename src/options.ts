@@ -1,7 +1,7 @@
 // Raw values -> validated Options: durations in ms, signals as numbers, maps as Maps. Pure: every
 // problem becomes a UsageError naming the flag or variable it came from (exit 2, nothing started).
 import { UsageError, type RawOptions, type RawValue } from './cli.js';
-import { DurationError, parseDuration } from './duration.js';
+import { duration, list, text } from './raw-values.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { preStopSteps, validateReadiness, type PreStopStep, type ReadinessOptions } from './readiness-options.js';
 import { parseSignal, type RewriteTable } from './signals.js';
@@ -62,21 +62,6 @@ export function validateOptions(raw: RawOptions): Options {
   };
 }
 
-function text(raw: RawValue): string {
-  if (typeof raw.value !== 'string') throw new UsageError(`${raw.from}: expected a value`);
-  return raw.value;
-}
-
-function duration(raw: RawValue | undefined): number | undefined {
-  if (!raw) return undefined;
-  try {
-    return parseDuration(text(raw));
-  } catch (err) {
-    if (err instanceof DurationError) throw new UsageError(`${raw.from}: ${err.message}`);
-    throw err;
-  }
-}
-
 function signal(raw: RawValue | undefined): number | undefined {
   if (!raw) return undefined;
   const num = parseSignal(text(raw));
@@ -89,11 +74,6 @@ function oneOf<T extends string>(raw: RawValue | undefined, allowed: readonly T[
   const value = text(raw) as T;
   if (!allowed.includes(value)) throw new UsageError(`${raw.from}: expected one of ${allowed.join(', ')}, got "${value}"`);
   return value;
-}
-
-function list(raw: RawValue | undefined): string[] {
-  if (!raw) return [];
-  return Array.isArray(raw.value) ? raw.value : [text(raw)];
 }
 
 function exitCode(text: string): number | undefined {

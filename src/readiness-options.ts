@@ -4,6 +4,7 @@
 // expanded at start-up (src/prestop/resolve.ts), when the environment and the pod's IP are known.
 import { UsageError, type RawOptions, type RawValue } from './cli.js';
 import type { NacosTarget } from './nacos.js';
+import { list, text } from './raw-values.js';
 import { TemplateError, parseTemplate } from './template.js';
 
 export interface PreStopCommand {
@@ -156,12 +157,3 @@ function portNumber(raw: RawValue, value: string, zeroAllowed: boolean): number 
   return port;
 }
 
-function text(raw: RawValue): string {
-  if (typeof raw.value !== 'string') throw new UsageError(`${raw.from}: expected a value`);
-  return raw.value;
-}
-
-function list(raw: RawValue | undefined): string[] {
-  if (!raw) return [];
-  return Array.isArray(raw.value) ? raw.value : [text(raw)];
-}

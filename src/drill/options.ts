@@ -2,9 +2,9 @@
 // one commander program parses both and every option also comes from GRACEINIT_DRILL_*), validation
 // into DrillOptions, and the graceinit command line each run gets. Pure.
 import { UsageError, parseCli, type RawOptions, type RawValue } from '../cli.js';
-import { DurationError, parseDuration } from '../duration.js';
 import { OPTION_SPECS, envName, type OptionSpec } from '../option-specs.js';
 import { validateOptions, type Options } from '../options.js';
+import { duration, text } from '../raw-values.js';
 
 // Keys are the flags in camelCase (commander's attribute names), distinct from graceinit's keys.
 const drillSpec = (spec: Omit<OptionSpec, 'env'>): OptionSpec =>
@@ -80,23 +80,8 @@ export function validateDrillOptions(raw: RawOptions, env: NodeJS.ProcessEnv): D
   };
 }
 
-function text(raw: RawValue): string {
-  if (typeof raw.value !== 'string') throw new UsageError(`${raw.from}: expected a value`);
-  return raw.value;
-}
-
 function flag(raw: RawValue | undefined): boolean {
   return raw?.value === true;
-}
-
-function duration(raw: RawValue | undefined): number | undefined {
-  if (!raw) return undefined;
-  try {
-    return parseDuration(text(raw));
-  } catch (err) {
-    if (err instanceof DurationError) throw new UsageError(`${raw.from}: ${err.message}`);
-    throw err;
-  }
 }
 
 function positiveDuration(raw: RawValue | undefined): number | undefined {
