@@ -10,8 +10,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'test', 'fixtures');
 const out = join(root, 'dist', 'fixtures');
 mkdirSync(out, { recursive: true });
-for (const file of readdirSync(src).filter((f) => f.endsWith('.c'))) {
+const files = readdirSync(src);
+// A fixture is rebuilt when it or any shared header (proc_stat.h) is newer than its binary.
+const newestHeader = Math.max(0, ...files.filter((f) => f.endsWith('.h')).map((f) => statSync(join(src, f)).mtimeMs));
+for (const file of files.filter((f) => f.endsWith('.c'))) {
   const target = join(out, file.slice(0, -2));
-  if (existsSync(target) && statSync(target).mtimeMs >= statSync(join(src, file)).mtimeMs) continue;
+  const newestInput = Math.max(statSync(join(src, file)).mtimeMs, newestHeader);
+  if (existsSync(target) && statSync(target).mtimeMs >= newestInput) continue;
   execFileSync('cc', ['-O2', '-Wall', '-o', target, join(src, file)], { stdio: 'inherit' });
 }
