@@ -4,6 +4,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test, { type TestContext } from 'node:test';
+import { monoMs } from './clock.js';
+import { OutputWaiter } from './wait.js';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const FIXTURES = join(ROOT, 'dist', 'fixtures');
@@ -58,14 +60,17 @@ export interface ExitInfo {
   atMs: number;
 }
 
-export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+export { monoMs };
 
 export class InitRun {
   readonly proc: ChildProcess;
   stdout = '';
   stderr = '';
   readonly exited: Promise<ExitInfo>;
-  private waiters: Array<() => void> = [];
+  private readonly waiter = new OutputWaiter({
+    exited: () => this.proc.exitCode !== null || this.proc.signalCode !== null,
+    describe: () => `--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`,
+  });
 
   constructor(args: string[], options: { pid1?: boolean; env?: NodeJS.ProcessEnv; cwd?: string; prefix?: string[]; init?: string[] } = {}) {
     const pid1 = options.pid1 ?? true;
@@ -85,27 +90,12 @@ export class InitRun {
   }
 
   private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    this.waiter.wake();
   }
 
   /** Resolves when `predicate` holds on the output so far; rejects after timeoutMs with the output. */
-  async until<T>(predicate: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
-    const deadline = monoMs() + timeoutMs;
-    for (;;) {
-      const value = predicate();
-      if (value) return value;
-      if (monoMs() > deadline || this.proc.exitCode !== null) {
-        const final = predicate();
-        if (final) return final;
-        throw new Error(`timed out waiting for ${what}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 50);
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
-      });
-    }
+  until<T>(predicate: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+    return this.waiter.until(predicate, what, timeoutMs);
   }
 
   waitStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray> {

@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { ROOT, initCommand, monoMs, namespaceMode } from './ns.js';
+import { ROOT, initCommand, namespaceMode } from './ns.js';
+import { OutputWaiter } from './wait.js';
 
 const DRIVER = join(ROOT, 'test', 'fixtures', 'pty-drive.py');
 
@@ -76,7 +77,10 @@ export class PtyRun {
   screen = '';
   readonly exited: Promise<PtyExit>;
   private status = '';
-  private waiters: Array<() => void> = [];
+  private readonly waiter = new OutputWaiter({
+    exited: () => this.proc.exitCode !== null || this.proc.signalCode !== null,
+    describe: () => `--- screen\n${this.screen}\n--- driver\n${this.status}`,
+  }, 25);
 
   /**
    * `args` are graceinit's, run as PID 1 (see TerminalMode); or `command` runs as it is, on a terminal
@@ -111,9 +115,7 @@ export class PtyRun {
   }
 
   private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    this.waiter.wake();
   }
 
   /** Types on the terminal's keyboard ("\r" is Enter, "\u0003" Ctrl-C). */
@@ -127,21 +129,8 @@ export class PtyRun {
   }
 
   /** Resolves when `predicate` holds; rejects after timeoutMs, showing the screen. */
-  async until<T>(predicate: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
-    const deadline = monoMs() + timeoutMs;
-    for (;;) {
-      const value = predicate();
-      if (value) return value;
-      if (monoMs() > deadline || this.proc.exitCode !== null) {
-        const final = predicate();
-        if (final) return final;
-        throw new Error(`timed out waiting for ${what}\n--- screen\n${this.screen}\n--- driver\n${this.status}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 25);
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
-      });
-    }
+  until<T>(predicate: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+    return this.waiter.until(predicate, what, timeoutMs);
   }
 
   /** Waits for `pattern` on the screen, looking only past `from` (a length of `screen` seen earlier). */
