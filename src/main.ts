@@ -28,17 +28,12 @@ function usageError(message: string): never {
 }
 
 export function configure(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
-  try {
-    const cli = parseCli(argv, env, version());
-    if (cli.kind === 'exit') {
-      process.stdout.write(cli.output);
-      process.exit(cli.code);
-    }
-    return validateOptions(cli.raw);
-  } catch (err) {
-    if (err instanceof UsageError) usageError(err.message);
-    throw err;
+  const cli = startupStep(() => parseCli(argv, env, version()));
+  if (cli.kind === 'exit') {
+    process.stdout.write(cli.output);
+    process.exit(cli.code);
   }
+  return startupStep(() => validateOptions(cli.raw));
 }
 
 /** A start-up step whose UsageError means exit 2, nothing started. */
@@ -67,7 +62,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exit(0);
   }
   const options = { ...configured, preStops: startupStep(() => resolvePreStops(configured.preStops, process.env, pod)) };
-  const resourcesEveryMs = debugSetting(() => resourceReportInterval(process.env));
+  const resourcesEveryMs = startupStep(() => resourceReportInterval(process.env));
   const log = new Logger(options.logLevel, options.logFormat);
   for (const secret of secretValues(options.preStops)) log.addSecret(secret);
   for (const warning of buildPlan(options).warnings) log.warn('plan-overrun', warning);
@@ -124,13 +119,4 @@ async function holdStartForTest(fault: string | undefined, log: Logger): Promise
   const ms = Number(match[1] ?? 1000);
   log.info('test-fault', `GRACEINIT_TEST_FAULT=${fault}: holding the child's start for ${ms}ms`);
   await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function debugSetting<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof UsageError) usageError(err.message);
-    throw err;
-  }
 }
