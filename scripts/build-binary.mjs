@@ -3,7 +3,8 @@
 //   1. esbuild bundles the compiled CLI (dist/src, from `npm run build`) with its dependencies into
 //      one CommonJS file (a SEA's require() only knows built-in modules);
 //   2. `node --experimental-sea-config` turns it into a blob, with V8's code cache and the reaping
-//      addon (build/Release/graceinit_native.node) as an asset;
+//      addon (build/Release/graceinit_native.node) and the exec helper for terminals
+//      (build/Release/graceinit-exec) as assets;
 //   3. a stripped copy of this node binary gets the blob injected by postject.
 // It skips everything after step 1 when the bundle, the addon, node and this script are the same as
 // for the existing binary (a stamp beside it), so tests can call it on every run.
@@ -27,8 +28,9 @@ const minify = !flag('--no-minify');
 const outputArg = process.argv.indexOf('--output');
 const say = (line) => { if (!quiet) console.error(`build-binary: ${line}`); };
 
-// Names shared with src/native/sea.ts (NATIVE_ASSET) and with the tests (binaryPath()).
+// Names shared with src/native/sea.ts (NATIVE_ASSET, EXEC_HELPER_ASSET) and with the tests (binaryPath()).
 const ASSET = 'graceinit_native.node';
+const EXEC_HELPER = 'graceinit-exec';
 const SENTINEL = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const output = outputArg > 0 ? resolve(process.argv[outputArg + 1]) : join(root, 'dist', `graceinit-linux-${process.arch}`);
 const work = join(root, 'dist', 'sea');
@@ -37,6 +39,8 @@ const blobFile = join(work, 'sea-prep.blob');
 const configFile = join(work, 'sea-config.json');
 const stampFile = `${output}.stamp`;
 const addon = join(root, 'build', 'Release', ASSET);
+// The exec helper for terminals (README, Interactive use): extracted and run when stdin is a terminal.
+const execHelper = join(root, 'build', 'Release', EXEC_HELPER);
 
 function fail(message) {
   console.error(`build-binary: ${message}`);
@@ -45,7 +49,9 @@ function fail(message) {
 
 if (process.platform !== 'linux') fail(`only Linux is supported (this is ${process.platform})`);
 if (!existsSync(join(root, 'dist', 'src', 'main.js'))) fail('dist/src/main.js is missing: run `npm run build` first');
-if (!existsSync(addon)) fail(`${relative(root, addon)} is missing: run \`npm install\` (node-gyp builds it)`);
+for (const built of [addon, execHelper]) {
+  if (!existsSync(built)) fail(`${relative(root, built)} is missing: run \`npm install\` (node-gyp builds it)`);
+}
 
 const started = performance.now();
 const esbuild = require('esbuild');
@@ -70,6 +76,7 @@ const code = bundle.outputFiles[0].contents;
 const stamp = createHash('sha256')
   .update(code)
   .update(readFileSync(addon))
+  .update(readFileSync(execHelper))
   .update(readFileSync(fileURLToPath(import.meta.url)))
   .update(`${process.execPath} ${process.version} ${statSync(process.execPath).mtimeMs} ${codeCache} ${strip}`)
   .digest('hex');
@@ -85,7 +92,7 @@ writeFileSync(configFile, JSON.stringify({
   output: blobFile,
   disableExperimentalSEAWarning: true,
   useCodeCache: codeCache,
-  assets: { [ASSET]: addon },
+  assets: { [ASSET]: addon, [EXEC_HELPER]: execHelper },
 }, null, 2));
 execFileSync(process.execPath, ['--experimental-sea-config', configFile], { stdio: quiet ? 'ignore' : 'inherit' });
 

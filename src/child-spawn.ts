@@ -38,9 +38,15 @@ export function spawnChild(command: readonly string[], options: SpawnChildOption
   }
   options.beforeBackground?.();
   // Not detached: the helper starts in graceinit's session, whose controlling terminal this is.
-  const child = spawn(helper.path, [String(REPORT_FD), file!, ...args], {
-    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-  });
+  let child: ChildProcess;
+  try {
+    child = spawn(helper.path, [String(REPORT_FD), file!, ...args], {
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    });
+  } finally {
+    // spawn() returns once the helper is exec'd: a copy extracted from the single executable can go.
+    helper.release?.();
+  }
   return { child, execReport: readReport(child.stdio[REPORT_FD] as Readable | null) };
 }
 

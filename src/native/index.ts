@@ -4,7 +4,7 @@
 // says so, rather than refusing to start the app.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { NATIVE_ASSET, seaModule, withAssetFile } from './sea.js';
+import { EXEC_HELPER_ASSET, NATIVE_ASSET, extractAsset, seaModule, withAssetFile, type AssetFile } from './sea.js';
 
 export interface NativeApi {
   setChildSubreaper(): boolean;
@@ -96,11 +96,12 @@ export const EXEC_HELPER_NAME = 'graceinit-exec';
 /**
  * Where the exec helper (src/native/graceinit_exec.c, a second node-gyp target) may be, most specific
  * first. GRACEINIT_EXEC_HELPER is taken alone: a path someone chose is not silently replaced by another.
- * The one place that knows where the helper lives, so a build that ships it elsewhere (e.g. extracted
- * from the single executable) changes only this.
+ * In the single executable: its embedded copy, then a graceinit-exec beside the binary (for a temp dir
+ * mounted noexec); otherwise the node-gyp build of this package and its prebuilds/.
  */
-export function execHelperCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+export function execHelperCandidates(env: NodeJS.ProcessEnv = process.env, sea = seaModule() !== null): NativeCandidate[] {
   if (env.GRACEINIT_EXEC_HELPER) return [env.GRACEINIT_EXEC_HELPER];
+  if (sea) return [{ seaAsset: EXEC_HELPER_ASSET }, join(dirname(process.execPath), EXEC_HELPER_NAME)];
   const root = packageRoot();
   return [
     join(root, 'build', 'Release', EXEC_HELPER_NAME),
@@ -113,17 +114,34 @@ export interface ExecHelperLookup {
   path?: string;
   /** Why it could not be used, when it could not. */
   detail: string;
+  /** Call once the helper has been spawned (spawn returns after its exec): removes an extracted copy. */
+  release?: () => void;
 }
 
 /** The first candidate this process may execute (X_OK also fails on a noexec mount). */
-export function findExecHelper(candidates: string[] = execHelperCandidates()): ExecHelperLookup {
-  for (const path of candidates) {
+export function findExecHelper(candidates: NativeCandidate[] = execHelperCandidates()): ExecHelperLookup {
+  const problems: string[] = [];
+  for (const candidate of candidates) {
+    if (typeof candidate !== 'string') {
+      const sea = seaModule();
+      if (!sea) continue;
+      let file: AssetFile | undefined;
+      try {
+        file = extractAsset(sea, candidate.seaAsset);
+        accessSync(file.path, constants.X_OK);
+        return { path: file.path, detail: `embedded ${candidate.seaAsset}`, release: file.remove };
+      } catch (err) {
+        file?.remove();
+        problems.push(`embedded ${candidate.seaAsset}: ${(err as Error).message}`);
+      }
+      continue;
+    }
     try {
-      accessSync(path, constants.X_OK);
-      return { path, detail: path };
+      accessSync(candidate, constants.X_OK);
+      return { path: candidate, detail: candidate };
     } catch {
-      // not there or not executable: try the next
+      problems.push(candidate);
     }
   }
-  return { detail: `no executable ${EXEC_HELPER_NAME} (looked in ${candidates.join(', ')})` };
+  return { detail: `no executable ${EXEC_HELPER_NAME} (looked in ${problems.join(', ')})` };
 }

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The asset's key, as scripts/build-binary.mjs names it in sea-config.json. */
+/** The assets' keys, as scripts/build-binary.mjs names them in sea-config.json. */
 export const NATIVE_ASSET = 'graceinit_native.node';
+export const EXEC_HELPER_ASSET = 'graceinit-exec';
 
 interface SeaModule {
   isSea(): boolean;
@@ -28,19 +29,40 @@ export function seaModule(): SeaModule | null {
   return cached;
 }
 
+/** An asset written out as a file, until remove() (which never throws). */
+export interface AssetFile {
+  path: string;
+  remove(): void;
+}
+
 /**
- * Writes the asset `key` to a new temporary directory and calls `use` with its path; the file is
- * removed afterwards whatever happens. Throws when the asset or the temporary directory is missing
- * or `use` throws (a temp dir mounted noexec makes dlopen fail: "failed to map segment").
+ * Writes the asset `key` to a new private temporary directory (mode 0500: readable and executable by
+ * graceinit's user only). Throws when the asset or the temporary directory is missing.
  */
-export function withAssetFile<T>(sea: SeaModule, key: string, use: (path: string) => T): T {
+export function extractAsset(sea: SeaModule, key: string): AssetFile {
   const asset = sea.getAsset(key);
   const dir = mkdtempSync(join(tmpdir(), 'graceinit-'));
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
   try {
     const path = join(dir, key);
     writeFileSync(path, new Uint8Array(asset), { mode: 0o500 });
-    return use(path);
+    return { path, remove };
+  } catch (err) {
+    remove();
+    throw err;
+  }
+}
+
+/**
+ * Writes the asset `key` to a temporary file, calls `use` with its path, and removes the file
+ * whatever happens. Throws when the asset or the temporary directory is missing or `use` throws (a
+ * temp dir mounted noexec makes dlopen fail: "failed to map segment").
+ */
+export function withAssetFile<T>(sea: SeaModule, key: string, use: (path: string) => T): T {
+  const file = extractAsset(sea, key);
+  try {
+    return use(file.path);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    file.remove();
   }
 }

@@ -1,13 +1,12 @@
 // The single executable (npm run build:binary) as a user of a non-Node image runs it: the same CLI,
 // the addon it carries, and the whole shutdown sequence as PID 1 in a root with no node at all.
 //
-// Which PID-1 tests run against the binary: every file of test/pid1 but two (PID1_SUBSET, ~20 s).
+// Which PID-1 tests run against the binary: every file of test/pid1 but one (PID1_SUBSET, ~25 s).
 // The binary runs the very JavaScript that `npm test` checks through bin/graceinit, bundled; what can
 // differ is what bundling and the SEA change (argv, spawning, exit codes, the inlined package.json,
-// execa's dynamic import, the lazily required modules, where the addon comes from), and the suite
-// covers all of them. Left out: interactive.test (the binary does not carry the exec helper yet: on a
-// terminal it warns and falls back to a child without job control, as the README says) and nginx.test
-// (a recipe about nginx's own signals; the sequence it relies on is in sequence.test).
+// execa's dynamic import, the lazily required modules, where the addon and the exec helper come from),
+// and the suite covers all of them. Left out: nginx.test (a recipe about nginx's own signals; the
+// sequence it relies on is in sequence.test).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +16,7 @@ import { before, describe, test } from 'node:test';
 import { BINARY, buildRootfs, ensureBinary, ensurePackages } from '../helpers/binary.js';
 import { ROOT, namespaceMode, pid1Test, startInit } from '../helpers/ns.js';
 
-const PID1_SUBSET = ['exit-codes', 'signals', 'sequence', 'reaping', 'config', 'readiness', 'prestop-http']
+const PID1_SUBSET = ['exit-codes', 'signals', 'sequence', 'reaping', 'config', 'readiness', 'prestop-http', 'interactive']
   .map((name) => `pid1/${name}.test.js`);
 const ADDON = join(ROOT, 'build', 'Release', 'graceinit_native.node');
 

@@ -1,7 +1,7 @@
 // The exec helper (build/Release/graceinit-exec) on its own, and where graceinit looks for it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Readable } from 'node:stream';
 import { execHelperCandidates, findExecHelper } from '../../src/native/index.js';
@@ -60,9 +60,19 @@ describe('graceinit-exec', () => {
 
 describe('finding the exec helper', () => {
   test('the node-gyp build comes first, then prebuilds/', () => {
-    const candidates = execHelperCandidates({});
+    const candidates = execHelperCandidates({}, false);
     assert.equal(candidates[0], HELPER);
-    assert.ok(candidates.some((c) => c.includes(join('prebuilds', `linux-${process.arch}`))));
+    assert.ok(candidates.some((c) => typeof c === 'string' && c.includes(join('prebuilds', `linux-${process.arch}`))));
+  });
+
+  test('in the single executable: the embedded copy, then one beside the binary', () => {
+    assert.deepEqual(execHelperCandidates({}, true),
+      [{ seaAsset: 'graceinit-exec' }, join(dirname(process.execPath), 'graceinit-exec')]);
+  });
+
+  test('outside a single executable the embedded candidate is passed over', () => {
+    const found = findExecHelper([{ seaAsset: 'graceinit-exec' }, HELPER]);
+    assert.equal(found.path, HELPER);
   });
 
   test('GRACEINIT_EXEC_HELPER is taken alone', () => {
