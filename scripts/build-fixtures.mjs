@@ -11,7 +11,7 @@ const src = join(root, 'test', 'fixtures');
 const out = join(root, 'dist', 'fixtures');
 mkdirSync(out, { recursive: true });
 const files = readdirSync(src);
-// A fixture is rebuilt when it or any shared header (proc_stat.h) is newer than its binary.
+// A fixture is rebuilt when it or any shared header (fixture.h) is newer than its binary.
 const newestHeader = Math.max(0, ...files.filter((f) => f.endsWith('.h')).map((f) => statSync(join(src, f)).mtimeMs));
 for (const file of files.filter((f) => f.endsWith('.c'))) {
   const target = join(out, file.slice(0, -2));
