@@ -30,12 +30,26 @@ export function freePort(): Promise<number> {
 }
 
 /** True when the port can be listened on again (nothing left holding it). */
-export function portIsFree(port: number): Promise<boolean> {
+function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * True when the port can be listened on again within `withinMs`. The kernel releases a SIGKILLed
+ * process's sockets as it tears the process down, not at the instant its parent sees it go (as
+ * strays() waits for the processes themselves): a port still taken after that is a leak.
+ */
+export async function portIsFree(port: number, withinMs = 2000): Promise<boolean> {
+  const deadline = monoMs() + withinMs;
+  for (;;) {
+    if (await canListen(port)) return true;
+    if (monoMs() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export interface DrillExit { code: number | null; signal: NodeJS.Signals | null }
